@@ -1,0 +1,341 @@
+"""Datasets as whole uint8 tensors, converted once and cached (Section 2's benchmarks).
+
+Where the data comes from, in order:
+
+1. the cache (``$BNSWAP_CACHE_DIR``, default ``~/.cache/bnswap``): one ``.pt`` file per dataset
+   and source that loads in well under a second;
+2. the data directory (``--data-dir`` or ``$BNSWAP_DATA_DIR``), which may hold
+   * ``cifar10-jpg.tar.gz`` / ``cifar100-jpg.tar.gz`` or their extracted ``cifar10/`` /
+     ``cifar100/`` class folders: JPEG copies of CIFAR (recorded as source ``jpeg-copy``),
+   * torchvision's ``cifar-10-batches-py`` / ``cifar-100-python`` (source ``original``),
+   * ``tiny-imagenet-200/`` in its standard layout, ``imagenet/{train,val}/<class>/`` folders;
+3. torchvision's download of the original CIFAR (when online; into the cache directory).
+
+Nothing is ever written next to the source data: the data directory may be read-only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tarfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy as np
+import torch
+
+DATASETS = ("cifar10", "cifar100", "tiny_imagenet", "imagenet")
+NUM_CLASSES = {"cifar10": 10, "cifar100": 100, "tiny_imagenet": 200, "imagenet": 1000}
+IMAGE_SIZE = {"cifar10": 32, "cifar100": 32, "tiny_imagenet": 64, "imagenet": 64}
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp")
+CACHE_FORMAT = 1
+
+HOW_TO_GET = {
+    "cifar10": "run once with internet access (torchvision downloads it), or put "
+               "cifar10-jpg.tar.gz / torchvision's cifar-10-batches-py in the data directory",
+    "cifar100": "run once with internet access (torchvision downloads it), or put "
+                "cifar100-jpg.tar.gz / torchvision's cifar-100-python in the data directory",
+    "tiny_imagenet": "download http://cs231n.stanford.edu/tiny-imagenet-200.zip and unzip it "
+                     "into the data directory (giving tiny-imagenet-200/train, val, wnids.txt)",
+    "imagenet": "put ILSVRC-2012 as imagenet/train/<class>/*.JPEG and imagenet/val/<class>/*.JPEG "
+                "in the data directory (it is downsampled to 64x64 when cached)",
+}
+
+
+class DatasetNotFoundError(FileNotFoundError):
+    """A dataset could not be found or fetched; the message says where we looked and what to do."""
+
+
+@dataclass
+class ImageData:
+    """A dataset held as tensors: images uint8 ``[N, 3, H, W]``, labels int64 ``[N]``."""
+
+    name: str
+    train_x: torch.Tensor
+    train_y: torch.Tensor
+    test_x: torch.Tensor
+    test_y: torch.Tensor
+    classes: list[str]
+    source: str
+    """``original`` (torchvision), ``jpeg-copy`` (the offline JPEG archives) or ``image-folder``."""
+    source_detail: str = ""
+    mean: tuple[float, ...] = field(default=())
+    std: tuple[float, ...] = field(default=())
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.classes)
+
+    def provenance(self) -> dict:
+        """What every record says about its data."""
+        return {"dataset": self.name, "source": self.source, "detail": self.source_detail,
+                "train_size": int(self.train_y.numel()), "test_size": int(self.test_y.numel()),
+                "image_size": int(self.train_x.shape[-1])}
+
+
+def resolve_data_dir(explicit: str | os.PathLike | None = None) -> Path | None:
+    """The data directory: ``explicit`` if given, else ``$BNSWAP_DATA_DIR``, else None."""
+    value = explicit or os.environ.get("BNSWAP_DATA_DIR")
+    return Path(value).expanduser() if value else None
+
+
+def cache_dir() -> Path:
+    """Where converted tensors live: ``$BNSWAP_CACHE_DIR`` or ``~/.cache/bnswap``."""
+    value = os.environ.get("BNSWAP_CACHE_DIR")
+    if value:
+        return Path(value).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "bnswap"
+
+
+# ---- decoding -----------------------------------------------------------------------------
+
+
+def _decode(raw: bytes, size: int | None) -> np.ndarray:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(raw)) as img:
+        img = img.convert("RGB")
+        if size is not None and img.size != (size, size):
+            w, h = img.size
+            scale = size / min(w, h)
+            img = img.resize((max(size, round(w * scale)), max(size, round(h * scale))),
+                             Image.BILINEAR)
+            w, h = img.size
+            left, top = (w - size) // 2, (h - size) // 2
+            img = img.crop((left, top, left + size, top + size))
+        return np.asarray(img, dtype=np.uint8)
+
+
+def _stack(items: list[tuple[bytes, int]], size: int | None, desc: str) -> tuple[torch.Tensor,
+                                                                                 torch.Tensor]:
+    from tqdm.auto import tqdm
+
+    if not items:
+        raise ValueError(f"no images found for {desc}")
+    arrays = [_decode(raw, size) for raw, _ in tqdm(items, desc=f"decoding {desc}", leave=False,
+                                                    mininterval=1.0)]
+    x = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).contiguous()
+    y = torch.tensor([label for _, label in items], dtype=torch.int64)
+    return x, y
+
+
+def _is_image(name: str) -> bool:
+    return name.lower().endswith(IMAGE_EXTENSIONS)
+
+
+def _read_tar_split(archive: Path, top: str) -> dict[str, list[tuple[str, bytes]]]:
+    """``{split: [(class, bytes), ...]}`` from an archive laid out as ``top/split/class/img``."""
+    out: dict[str, list[tuple[str, bytes]]] = {}
+    with tarfile.open(archive) as tar:
+        for member in tar:
+            parts = Path(member.name).parts
+            if not member.isfile() or len(parts) != 4 or parts[0] != top or not _is_image(parts[3]):
+                continue
+            out.setdefault(parts[1], []).append((parts[2], tar.extractfile(member).read()))
+    return out
+
+
+def _labelled(pairs: Iterable[tuple[str, bytes]], classes: list[str]) -> list[tuple[bytes, int]]:
+    index = {c: i for i, c in enumerate(classes)}
+    return [(raw, index[c]) for c, raw in sorted(pairs, key=lambda p: p[0])]
+
+
+def _folder_pairs(root: Path) -> list[tuple[str, bytes]]:
+    """``(class, bytes)`` for every image in ``root/<class>/`` (sorted, so deterministic)."""
+    return [(d.name, f.read_bytes()) for d in sorted(p for p in root.iterdir() if p.is_dir())
+            for f in sorted(d.rglob("*")) if f.is_file() and _is_image(f.name)]
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# ---- per-source loaders --------------------------------------------------------------------
+
+
+def _from_pairs(name: str, train: list, test: list, source: str, detail: str,
+                size: int | None) -> ImageData:
+    classes = sorted({c for c, _ in train})
+    missing = sorted({c for c, _ in test} - set(classes))
+    if missing:
+        raise ValueError(f"{name}: test classes {missing[:5]} have no training images")
+    train_x, train_y = _stack(_labelled(train, classes), size, f"{name} train")
+    test_x, test_y = _stack(_labelled(test, classes), size, f"{name} test")
+    return ImageData(name, train_x, train_y, test_x, test_y, classes, source, detail)
+
+
+def _cifar_jpeg_archive(name: str, archive: Path) -> ImageData:
+    splits = _read_tar_split(archive, name)
+    if "train" not in splits or "test" not in splits:
+        raise ValueError(f"{archive} does not hold {name}/train and {name}/test class folders")
+    detail = (f"JPEG copy (quality ~75) of {name} from {archive.name}, sha256 "
+              f"{_sha256(archive)[:16]}; not the original lossless pixels")
+    return _from_pairs(name, splits["train"], splits["test"], "jpeg-copy", detail, None)
+
+
+def _cifar_jpeg_folder(name: str, root: Path) -> ImageData:
+    detail = f"JPEG copy of {name} from extracted class folders; not the original pixels"
+    return _from_pairs(name, _folder_pairs(root / "train"), _folder_pairs(root / "test"),
+                       "jpeg-copy", detail, None)
+
+
+def _cifar_torchvision(name: str, root: Path, download: bool) -> ImageData:
+    from torchvision import datasets
+
+    cls = datasets.CIFAR10 if name == "cifar10" else datasets.CIFAR100
+    train = cls(str(root), train=True, download=download)
+    test = cls(str(root), train=False, download=download)
+
+    def tensors(ds):
+        return (torch.from_numpy(ds.data).permute(0, 3, 1, 2).contiguous(),
+                torch.tensor(ds.targets, dtype=torch.int64))
+
+    (trx, try_), (tex, tey) = tensors(train), tensors(test)
+    return ImageData(name, trx, try_, tex, tey, list(train.classes), "original",
+                     f"torchvision {cls.__name__} (original pixels)")
+
+
+def _tiny_imagenet(root: Path) -> ImageData:
+    train = [(d.name, f.read_bytes()) for d in sorted((root / "train").iterdir()) if d.is_dir()
+             for f in sorted((d / "images").iterdir()) if _is_image(f.name)]
+    annotations = (root / "val" / "val_annotations.txt").read_text().splitlines()
+    label_of = dict(line.split("\t")[:2] for line in annotations if line.strip())
+    test = [(label_of[f.name], f.read_bytes()) for f in sorted((root / "val" / "images").iterdir())
+            if _is_image(f.name)]
+    return _from_pairs("tiny_imagenet", train, test, "image-folder",
+                       "Tiny ImageNet (tiny-imagenet-200, val split as test)", 64)
+
+
+def _imagenet(root: Path, size: int) -> ImageData:
+    return _from_pairs("imagenet", _folder_pairs(root / "train"), _folder_pairs(root / "val"),
+                       "image-folder", f"ImageNet folders downsampled to {size}x{size}", size)
+
+
+def _candidates(name: str, root: Path | None) -> Iterator[tuple[str, Path]]:
+    """(kind, path) sources for ``name`` present under ``root``."""
+    if root is None:
+        return
+    if name in ("cifar10", "cifar100"):
+        tv = {"cifar10": "cifar-10-batches-py", "cifar100": "cifar-100-python"}[name]
+        checks = [("archive", root / f"{name}-jpg.tar.gz"), ("folder", root / name / "train"),
+                  ("torchvision", root / tv)]
+    elif name == "tiny_imagenet":
+        checks = [("tiny", root / "tiny-imagenet-200" / "train")]
+    else:
+        checks = [("imagenet", root / "imagenet" / "train")]
+    for kind, path in checks:
+        if path.exists():
+            yield kind, path
+
+
+def _normalisation(x: torch.Tensor) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Per-channel mean and std of uint8 images, as fractions of 255 (float64 sums)."""
+    xs = x.double().div_(255.0) if x.numel() < 2**27 else None
+    if xs is None:  # large sets: accumulate in chunks
+        s = torch.zeros(3, dtype=torch.float64)
+        s2 = torch.zeros(3, dtype=torch.float64)
+        for chunk in x.split(4096):
+            c = chunk.double().div_(255.0)
+            s += c.sum((0, 2, 3))
+            s2 += (c * c).sum((0, 2, 3))
+        n = x.numel() / 3
+        mean = s / n
+        std = (s2 / n - mean**2).sqrt()
+    else:
+        mean, std = xs.mean((0, 2, 3)), xs.std((0, 2, 3))
+    return tuple(round(float(v), 6) for v in mean), tuple(round(float(v), 6) for v in std)
+
+
+def _cache_path(name: str, key: str) -> Path:
+    return cache_dir() / f"{name}-{key}-v{CACHE_FORMAT}.pt"
+
+
+def _save_atomic(obj, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def _to_cache(data: ImageData, path: Path) -> None:
+    _save_atomic({k: getattr(data, k) for k in ("name", "train_x", "train_y", "test_x", "test_y",
+                                                 "classes", "source", "source_detail", "mean",
+                                                 "std")}, path)
+
+
+def _from_cache(path: Path) -> ImageData | None:
+    try:
+        blob = torch.load(path, weights_only=True)
+        return ImageData(**blob)
+    except Exception:  # a truncated or stale cache file is rebuilt, never trusted
+        return None
+
+
+def load_dataset(name: str, data_dir: str | os.PathLike | None = None, download: bool = True,
+                 imagenet_size: int = 64) -> ImageData:
+    """Load ``name`` as tensors, converting and caching it on first use (see module docstring).
+
+    Raises :class:`DatasetNotFoundError` naming the dataset, the places searched and how to get it.
+    """
+    if name not in DATASETS:
+        raise ValueError(f"unknown dataset {name!r}; choose one of: {', '.join(DATASETS)}")
+    root = resolve_data_dir(data_dir)
+    looked: list[str] = []
+    for kind, path in _candidates(name, root):
+        key = {"archive": f"jpeg-{_sha256(path)[:12]}", "folder": "jpeg-folder",
+               "torchvision": "original", "tiny": "folder", "imagenet": f"folder{imagenet_size}"}
+        cpath = _cache_path(name, key[kind])
+        cached = _from_cache(cpath) if cpath.exists() else None
+        if cached is not None:
+            return cached
+        if kind == "archive":
+            data = _cifar_jpeg_archive(name, path)
+        elif kind == "folder":
+            data = _cifar_jpeg_folder(name, path.parent)
+        elif kind == "torchvision":
+            data = _cifar_torchvision(name, path.parent, download=False)
+        elif kind == "tiny":
+            data = _tiny_imagenet(path.parent)
+        else:
+            data = _imagenet(path.parent, imagenet_size)
+        data.mean, data.std = _normalisation(data.train_x)
+        _to_cache(data, cpath)
+        return data
+    looked.append(f"data directory {root}" if root else
+                  "no data directory (set BNSWAP_DATA_DIR or pass --data-dir)")
+    if name in ("cifar10", "cifar100"):
+        cpath = _cache_path(name, "original")
+        cached = _from_cache(cpath) if cpath.exists() else None
+        if cached is not None:
+            return cached
+        looked.append(f"cache {cpath}")
+        if download:
+            try:
+                data = _cifar_torchvision(name, cache_dir() / "downloads", download=True)
+            except Exception as exc:  # offline, blocked, ...
+                looked.append(f"torchvision download failed ({type(exc).__name__}: {exc})")
+            else:
+                data.mean, data.std = _normalisation(data.train_x)
+                _to_cache(data, cpath)
+                return data
+    raise DatasetNotFoundError(
+        f"dataset {name!r} not found. Looked in: {'; '.join(looked)}. To get it: "
+        f"{HOW_TO_GET[name]}.")
+
+
+def stratified_subset(y: torch.Tensor, per_class: int, seed: int = 0) -> torch.Tensor:
+    """Indices of the first ``per_class`` examples of every class after a seeded shuffle."""
+    gen = torch.Generator().manual_seed(seed)
+    order = torch.randperm(y.numel(), generator=gen)
+    picked = []
+    for c in torch.unique(y):
+        picked.append(order[y[order] == c][:per_class])
+    return torch.cat(picked).sort().values

@@ -1,0 +1,238 @@
+"""The paper's experiments as data: hyperparameters (Tables 3-6), named specs and profiles.
+
+An :class:`Experiment` is a list of labelled runs at the paper's settings (``full`` profile). A
+:class:`Profile` maps each of them to what is actually executed (epochs, LR milestones, width,
+seeds, data subset, learning-rate rule) and is written into every record, so a number in the book
+always says how it was made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from .spec import RunSpec
+
+# ---- Appendix A.1, Tables 3-6: (lr, weight decay) by (arch, activation, order, dataset) --------
+# Columns of each table: CIFAR-10, CIFAR-100, Tiny ImageNet, ImageNet.
+_COLUMNS = ("cifar10", "cifar100", "tiny_imagenet", "imagenet")
+_TABLES = {
+    ("vgg", "tanh", "convention"): ([0.1, 0.01, 0.01, 0.01], [1e-4, 5e-4, 1e-3, 1e-4]),
+    ("vgg", "tanh", "swap"): ([0.01, 0.1, 0.01, 0.01], [1e-3, 5e-4, 1e-3, 1e-3]),
+    ("vgg", "relu", "convention"): ([0.01, 0.01, 0.1, 0.1], [1e-3, 5e-3, 1e-4, 1e-4]),
+    ("vgg", "relu", "swap"): ([0.01, 0.01, 0.01, 0.01], [1e-3, 5e-3, 1e-3, 5e-4]),
+    ("mobilenet", "tanh", "convention"): ([0.1, 0.1, 0.01, 0.1], [1e-4, 5e-4, 1e-4, 1e-4]),
+    ("mobilenet", "tanh", "swap"): ([0.1, 0.1, 0.1, 0.1], [1e-4, 5e-4, 1e-4, 1e-4]),
+    ("mobilenet", "relu", "convention"): ([0.01, 0.01, 0.01, 0.01], [1e-3, 5e-3, 5e-3, 1e-4]),
+    ("mobilenet", "relu", "swap"): ([0.01, 0.01, 0.01, 0.1], [1e-3, 5e-3, 5e-3, 1e-4]),
+}
+HYPERPARAMETERS: dict[tuple[str, str, str, str], dict] = {
+    (arch, act, order, ds): {"lr": lrs[i], "wd": wds[i]}
+    for (arch, act, order), (lrs, wds) in _TABLES.items() for i, ds in enumerate(_COLUMNS)
+}
+SCHEDULE = {  # epochs, LR milestones, batch size (Tables 3-6; Convention and Swap on ImageNet differ)
+    "cifar10": (200, (100, 150), 128), "cifar100": (200, (100, 150), 128),
+    "tiny_imagenet": (200, (100, 150), 128), "imagenet": (100, (30, 60), 256),
+}
+IMAGENET_SWAP_MILESTONES = (60, 90)
+
+
+def paper_spec(arch: str, order: str, activation: str, dataset: str, **overrides) -> RunSpec:
+    """The paper's setting for one run (seed 0, width 1, ``full`` profile).
+
+    Bounded activations other than Tanh use the Tanh tables (the paper gives no others); NoBN uses
+    Convention's; ``nwdbn`` is Convention with no weight decay on BN's gamma and beta (Section 4.2).
+    The hidden FC blocks keep BN on CIFAR and drop it on Tiny ImageNet/ImageNet (Section 7.1).
+    """
+    family = "mobilenet" if arch == "mobilenet" else "vgg"
+    act_family = "relu" if activation == "relu" else "tanh"
+    nwdbn = order == "nwdbn"
+    table_order = "convention" if order in ("nwdbn", "nobn") else order
+    hp = HYPERPARAMETERS[(family, act_family, table_order, dataset)]
+    epochs, milestones, batch = SCHEDULE[dataset]
+    if dataset == "imagenet" and table_order == "swap":
+        milestones = IMAGENET_SWAP_MILESTONES
+    wd_bn = 0.0 if nwdbn else hp["wd"]
+    base = dict(arch=arch, order="convention" if nwdbn else order, activation=activation,
+                dataset=dataset, lr=hp["lr"], wd_weight=hp["wd"], wd_gamma=wd_bn, wd_beta=wd_bn,
+                epochs=epochs, milestones=milestones, batch_size=batch,
+                fc_bn=dataset in ("cifar10", "cifar100"))
+    base.update(overrides)
+    return RunSpec(**base)
+
+
+# ---- profiles ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How a paper spec is scaled for execution. ``None`` fields keep the paper's value."""
+
+    name: str
+    description: str
+    epochs: int | None = None
+    width: float | None = None
+    seeds: int = 3
+    train_per_class: int | None = None
+    lr_cap: float | None = None
+    """Learning-rate rule: use ``min(paper lr, lr_cap)`` (see the ``cpu`` profile)."""
+
+    def apply(self, spec: RunSpec) -> list[RunSpec]:
+        """The runs (one per seed) that execute ``spec`` under this profile."""
+        epochs = self.epochs or spec.epochs
+        milestones = tuple(sorted({max(1, round(m * epochs / spec.epochs))
+                                   for m in spec.milestones}))
+        lr = spec.lr if self.lr_cap is None else min(spec.lr, self.lr_cap)
+        return [spec.replace(epochs=epochs, milestones=milestones, lr=lr, seed=seed,
+                             width=self.width or spec.width, profile=self.name,
+                             train_per_class=self.train_per_class or spec.train_per_class)
+                for seed in range(self.seeds)]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+PROFILES: dict[str, Profile] = {
+    "full": Profile("full", "the paper's settings: 200 epochs (ImageNet 100), width 1, 3 seeds"),
+    "cpu": Profile(
+        "cpu",
+        "CPU scale: width 0.25, 10 epochs (LR x0.1 after epochs 5 and 8), 1 seed, learning rate "
+        "capped at 0.01 (the paper's 200-epoch LR of 0.1 does not suit 10 epochs; see the pilot)",
+        epochs=10, width=0.25, seeds=1, lr_cap=0.01),
+    "smoke": Profile("smoke", "seconds per run, for tests: width 0.125, 1 epoch, 10 images per "
+                     "class, 1 seed, LR capped at 0.01", epochs=1, width=0.125, seeds=1,
+                     train_per_class=10, lr_cap=0.01),
+}
+
+
+def get_profile(name: str) -> Profile:
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise ValueError(f"unknown profile {name!r}; choose one of: {', '.join(PROFILES)}") from None
+
+
+# ---- experiments --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LabelledRun:
+    label: str
+    spec: RunSpec
+    """At the paper's settings; a profile scales it."""
+    tags: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Experiment:
+    name: str
+    title: str
+    section: str
+    runs: tuple[LabelledRun, ...]
+    profile_overrides: dict = field(default_factory=dict, hash=False, compare=False)
+    """Per-profile replacements of spec fields (e.g. the pilot's explicit learning rates)."""
+
+    def expand(self, profile: str | Profile) -> list[tuple[LabelledRun, RunSpec]]:
+        """Every (labelled run, executed spec) pair under ``profile``, seeds included."""
+        prof = get_profile(profile) if isinstance(profile, str) else profile
+        out = []
+        for run in self.runs:
+            for spec in prof.apply(run.spec):
+                fixed = run.tags.get("fixed", {})
+                out.append((run, spec.replace(**fixed) if fixed else spec))
+        return out
+
+
+HEADLINE_CAPTURES = (4, 7)  # block 5 (Figure 8) and block 8 (Figure 1), 0-based
+CIFAR100 = "cifar100"
+
+
+def _headline() -> Experiment:
+    runs = [LabelledRun(label, paper_spec("vgg16_11", order, "tanh", CIFAR100,
+                                          capture_layers=HEADLINE_CAPTURES, record_gradients=True))
+            for label, order in (("Convention", "convention"), ("Swap", "swap"),
+                                 ("NWDBN", "nwdbn"), ("NoBN", "nobn"))]
+    return Experiment("headline", "Convention vs Swap vs NWDBN vs NoBN (VGG16_11, CIFAR-100, Tanh)",
+                      "Sections 3-6, A.2, A.7, A.8", tuple(runs))
+
+
+def _pilot() -> Experiment:
+    runs = []
+    for order in ("convention", "swap"):
+        for lr in (0.1, 0.01):
+            # Same captures as the headline runs, so the pilot's winners are headline records.
+            spec = paper_spec("vgg16_11", order, "tanh", CIFAR100,
+                              capture_layers=HEADLINE_CAPTURES, record_gradients=True)
+            runs.append(LabelledRun(f"{order.title()} lr={lr:g}", spec,
+                                    {"fixed": {"lr": lr}, "order": order, "lr": lr}))
+    return Experiment("pilot", "Learning-rate pilot for the cpu profile (VGG16_11, CIFAR-100, "
+                      "Tanh)", "Appendix A.1", tuple(runs))
+
+
+def _beta_sweep() -> Experiment:
+    values = [round(i * 1e-4, 6) for i in range(11)]
+    runs = [LabelledRun(f"wd_beta={v:g}", paper_spec("vgg16_11", "nwdbn", "tanh", CIFAR100,
+                                                     wd_beta=v), {"wd_beta": v})
+            for v in values]
+    return Experiment("beta_sweep", "Weight decay on BN beta, NWDBN base (Figure 5)",
+                      "Section 4.2", tuple(runs))
+
+
+def _affine_sweep() -> Experiment:
+    values = [0.0, 1e-6, 5e-6, 1e-5, 5e-5, 1e-4, 5e-4]
+    runs = [LabelledRun(f"wd_affine={v:g}", paper_spec("vgg16_11", "swap", "tanh", CIFAR100,
+                                                       wd_gamma=v, wd_beta=v), {"wd_affine": v})
+            for v in values]
+    return Experiment("affine_sweep", "Weight decay on BN gamma and beta, Swap base (Figure 7)",
+                      "Section 5.3", tuple(runs))
+
+
+def _table1() -> Experiment:
+    runs = []
+    for ds in ("cifar10", "cifar100", "tiny_imagenet", "imagenet"):
+        for arch in ("vgg16", "mobilenet"):
+            for act in ("tanh", "relu"):
+                for order in ("convention", "swap"):
+                    runs.append(LabelledRun(f"{ds} {arch} {act} {order}",
+                                            paper_spec(arch, order, act, ds),
+                                            {"dataset": ds, "arch": arch, "activation": act,
+                                             "order": order}))
+    return Experiment("table1", "Datasets x architectures x activations x order (Table 1)",
+                      "Section 7.1", tuple(runs))
+
+
+def _table2() -> Experiment:
+    runs = [LabelledRun(f"{act} {order}", paper_spec("vgg16_11", order, act, CIFAR100),
+                        {"activation": act, "order": order})
+            for act in ("tanh", "lecun_tanh", "softsign") for order in ("convention", "swap")]
+    return Experiment("table2", "Other bounded activations (Table 2, Figure 13)", "Section 7.2, "
+                      "A.5", tuple(runs))
+
+
+def _shifted() -> Experiment:
+    runs = [LabelledRun(f"shifted_tanh {order}", paper_spec("vgg16_11", order, "shifted_tanh",
+                                                            CIFAR100), {"order": order})
+            for order in ("convention", "swap")]
+    return Experiment("shifted_tanh", "An asymmetric (shifted) Tanh", "NeurIPS version",
+                      tuple(runs))
+
+
+def _depth() -> Experiment:
+    runs = [LabelledRun(f"VGG16_{n}" if n < 16 else "VGG16",
+                        paper_spec(f"vgg16_{n}" if n < 16 else "vgg16", "swap", "tanh", CIFAR100),
+                        {"depth": n})
+            for n in range(16, 7, -1)]
+    return Experiment("depth", "Depth sweep of Swap VGG16_n (Table 7, Figure 14)", "Appendix A.6",
+                      tuple(runs))
+
+
+EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in (
+    _pilot(), _headline(), _beta_sweep(), _affine_sweep(), _table1(), _table2(), _shifted(),
+    _depth())}
+
+
+def get_experiment(name: str) -> Experiment:
+    try:
+        return EXPERIMENTS[name]
+    except KeyError:
+        raise ValueError(f"unknown experiment {name!r}; choose one of: "
+                         f"{', '.join(EXPERIMENTS)}") from None

@@ -1,0 +1,194 @@
+"""VGG and MobileNet models with Convention, Swap or no BatchNorm (paper Section 2, Figure 2).
+
+Every conv and hidden fully-connected layer is a :class:`Block` whose children run in order:
+
+* ``convention``: weight -> bn -> act   (Ioffe & Szegedy's order)
+* ``swap``:       weight -> act -> bn   (the paper's subject)
+* ``nobn``:       weight -> act         (Appendix A.2)
+
+A block exposes the paper's two measurement points (Figure 2): ``block.act`` is the activation
+module (saturation and skewness are measured on its output) and the block itself is the block
+output (sparsity is measured there). :func:`blocks` lists them in forward order.
+
+Weight layers carry a bias except in Convention blocks, where the following BN's beta makes it
+redundant. In Swap blocks the bias shifts the bounded activation's input, which is what lets a
+channel saturate to one side.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, Sequence
+
+import torch
+from torch import nn
+
+from .activations import make_activation
+
+ORDERS = ("convention", "swap", "nobn")
+
+# VGG configurations: ints are conv output channels, "M" a 2x2 max-pool.
+VGG16_CFG: list[int | str] = [64, 64, "M", 128, 128, "M", 256, 256, 256, "M",
+                              512, 512, 512, "M", 512, 512, 512, "M"]
+VGG11_CFG: list[int | str] = [64, "M", 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"]
+VGG_FC = 512  # hidden width of VGG's two hidden fully-connected blocks (CIFAR-style VGG)
+
+# MobileNet v1 (Howard et al. 2017): (output channels, stride) of each depthwise-separable block.
+MOBILENET_CFG: list[tuple[int, int]] = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2),
+                                        (512, 1), (512, 1), (512, 1), (512, 1), (512, 1),
+                                        (1024, 2), (1024, 1)]
+
+
+def _check_order(order: str) -> None:
+    if order not in ORDERS:
+        raise ValueError(f"unknown order {order!r}; choose one of: {', '.join(ORDERS)}")
+
+
+class Block(nn.Module):
+    """One weight layer with its activation and (optionally) BatchNorm, in the chosen order."""
+
+    def __init__(self, weight: nn.Module, channels: int, order: str, activation: str) -> None:
+        super().__init__()
+        _check_order(order)
+        self.order = order
+        self.weight = weight
+        bn_cls = nn.BatchNorm2d if isinstance(weight, nn.Conv2d) else nn.BatchNorm1d
+        # Registration order is forward order, so module inspection reads the block's layout.
+        if order == "convention":
+            self.bn = bn_cls(channels)
+            self.act = make_activation(activation)
+        elif order == "swap":
+            self.act = make_activation(activation)
+            self.bn = bn_cls(channels)
+        else:
+            self.act = make_activation(activation)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for module in self.children():
+            x = module(x)
+        return x
+
+
+def conv_block(cin: int, cout: int, order: str, activation: str, stride: int = 1,
+               groups: int = 1, kernel: int = 3) -> Block:
+    conv = nn.Conv2d(cin, cout, kernel, stride=stride, padding=kernel // 2, groups=groups,
+                     bias=order != "convention")
+    return Block(conv, cout, order, activation)
+
+
+def linear_block(fin: int, fout: int, order: str, activation: str) -> Block:
+    return Block(nn.Linear(fin, fout, bias=order != "convention"), fout, order, activation)
+
+
+def scaled(channels: int, width: float) -> int:
+    """Channel count scaled by ``width`` (at least 1)."""
+    return max(1, int(round(channels * width)))
+
+
+class VGG(nn.Module):
+    """VGG with ``cfg`` conv layers, global average pooling and a 3-layer classifier.
+
+    The two hidden FC layers are blocks (with BN when ``fc_bn``); the last layer is a plain Linear.
+    """
+
+    def __init__(self, cfg: Sequence[int | str], order: str, activation: str, num_classes: int,
+                 width: float = 1.0, fc_bn: bool = True) -> None:
+        super().__init__()
+        layers: list[nn.Module] = []
+        cin = 3
+        for item in cfg:
+            if item == "M":
+                layers.append(nn.MaxPool2d(2))
+            else:
+                cout = scaled(int(item), width)
+                layers.append(conv_block(cin, cout, order, activation))
+                cin = cout
+        self.features = nn.Sequential(*layers)
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        fc = scaled(VGG_FC, width)
+        fc_order = order if fc_bn else "nobn"
+        self.classifier = nn.Sequential(
+            linear_block(cin, fc, fc_order, activation),
+            linear_block(fc, fc, fc_order, activation),
+            nn.Linear(fc, num_classes),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.pool(self.features(x)).flatten(1)
+        return self.classifier(x)
+
+
+class MobileNet(nn.Module):
+    """MobileNet v1: a 3x3 stem then depthwise-separable pairs (each conv is its own block).
+
+    The stem stride is 1 for inputs up to 32 px, 2 up to 64 px (Tiny ImageNet) and 2 beyond
+    (ImageNet, where the first separable stride-1 blocks then follow the original network).
+    """
+
+    def __init__(self, order: str, activation: str, num_classes: int, width: float = 1.0,
+                 image_size: int = 32) -> None:
+        super().__init__()
+        stem_stride = 1 if image_size <= 32 else 2
+        cin = scaled(32, width)
+        layers: list[nn.Module] = [conv_block(3, cin, order, activation, stride=stem_stride)]
+        for cout, stride in MOBILENET_CFG:
+            cout = scaled(cout, width)
+            layers.append(conv_block(cin, cin, order, activation, stride=stride, groups=cin))
+            layers.append(conv_block(cin, cout, order, activation, kernel=1))
+            cin = cout
+        self.features = nn.Sequential(*layers)
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.classifier = nn.Linear(cin, num_classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.pool(self.features(x)).flatten(1))
+
+
+def vgg16_n_cfg(n: int) -> list[int | str]:
+    """VGG16 with its last ``16 - n`` conv layers removed (Appendix A.6, Table 7).
+
+    VGG16 has 13 conv + 3 FC layers; VGG16_n keeps ``n - 3`` conv layers. A pooling layer stays
+    after every stage that keeps at least one conv.
+    """
+    if not 8 <= n <= 16:
+        raise ValueError(f"vgg16_n needs 8 <= n <= 16, got {n}")
+    keep, cfg = n - 3, []
+    for item in VGG16_CFG:
+        if item == "M":
+            if cfg and cfg[-1] != "M":
+                cfg.append("M")
+        elif keep > 0:
+            cfg.append(item)
+            keep -= 1
+    return cfg
+
+
+ARCHS = ("vgg16", "vgg11", "mobilenet") + tuple(f"vgg16_{n}" for n in range(8, 17))
+
+
+def build_model(arch: str, order: str, activation: str, num_classes: int, width: float = 1.0,
+                fc_bn: bool = True, image_size: int = 32) -> nn.Module:
+    """Build ``arch`` with every block in ``order`` using ``activation`` (Section 2).
+
+    ``fc_bn=False`` drops BN from the hidden FC blocks (the paper's Tiny ImageNet/ImageNet VGG).
+    """
+    _check_order(order)
+    if arch == "vgg16":
+        return VGG(VGG16_CFG, order, activation, num_classes, width, fc_bn)
+    if arch == "vgg11":
+        return VGG(VGG11_CFG, order, activation, num_classes, width, fc_bn)
+    if arch.startswith("vgg16_") and arch in ARCHS:
+        return VGG(vgg16_n_cfg(int(arch.split("_")[1])), order, activation, num_classes, width,
+                   fc_bn)
+    if arch == "mobilenet":
+        return MobileNet(order, activation, num_classes, width, image_size)
+    raise ValueError(f"unknown arch {arch!r}; choose one of: {', '.join(ARCHS)}")
+
+
+def blocks(model: nn.Module) -> list[Block]:
+    """The model's blocks in forward order: the paper's layers 1..L."""
+    return [m for m in model.modules() if isinstance(m, Block)]
+
+
+def iter_weight_layers(model: nn.Module) -> Iterator[nn.Module]:
+    """Conv and Linear modules, in order."""
+    return (m for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear)))

@@ -1,0 +1,132 @@
+"""The results store: one JSON record per run, named by the hash of its :class:`RunSpec`.
+
+A record holds everything a chapter needs to draw its figures (spec, profile, data provenance,
+environment, per-epoch curves, final accuracy, per-layer metrics, distribution samples, gradient
+scales), so the book renders without checkpoints or a GPU. Records are written atomically
+(temporary file + rename) and carry a checksum of their content: a truncated or edited record is
+detected and never silently used. :func:`run_or_load` trains only when a record is missing.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .spec import RunSpec
+
+FORMAT = 1
+DEFAULT_DIR = Path(__file__).resolve().parent.parent / "results"
+
+
+class CorruptRecordError(ValueError):
+    """A record file exists but is truncated, unparsable or fails its checksum."""
+
+
+class MissingRecordError(LookupError):
+    """A record is missing and training is not allowed here (``BNSWAP_NO_TRAIN=1``)."""
+
+
+def results_dir(explicit: str | os.PathLike | None = None) -> Path:
+    """``explicit``, else ``$BNSWAP_RESULTS_DIR``, else the repository's ``results/``."""
+    value = explicit or os.environ.get("BNSWAP_RESULTS_DIR")
+    return Path(value).expanduser() if value else DEFAULT_DIR
+
+
+def _canonical(obj) -> str:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"))
+
+
+def _checksum(body: dict) -> str:
+    return hashlib.sha256(_canonical(body).encode()).hexdigest()
+
+
+def training_allowed() -> bool:
+    return os.environ.get("BNSWAP_NO_TRAIN", "") not in ("1", "true", "yes")
+
+
+class Store:
+    """A folder of records: ``<root>/<spec key>.json``."""
+
+    def __init__(self, root: str | os.PathLike | None = None) -> None:
+        self.root = results_dir(root)
+
+    def path(self, spec: RunSpec) -> Path:
+        return self.root / f"{spec.key()}.json"
+
+    def exists(self, spec: RunSpec) -> bool:
+        return self.path(spec).exists()
+
+    def load(self, spec: RunSpec) -> dict | None:
+        """The record of ``spec``, or None when there is none. Raises CorruptRecordError."""
+        path = self.path(spec)
+        if not path.exists():
+            return None
+        record = read_record(path)
+        if record["spec"] != spec.to_dict():
+            raise CorruptRecordError(f"{path} holds a different spec than its name says")
+        return record
+
+    def save(self, spec: RunSpec, body: dict) -> dict:
+        """Write ``body`` (status, results, ...) as the record of ``spec``, atomically."""
+        record = {"format": FORMAT, "key": spec.key(), "spec": spec.to_dict(),
+                  "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+                  **body}
+        record["checksum"] = _checksum(record)
+        path = self.path(spec)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+        os.replace(tmp, path)
+        return record
+
+    def records(self) -> Iterable[dict]:
+        """Every readable record (corrupt ones are reported, not skipped silently)."""
+        for path in sorted(self.root.glob("*.json")):
+            yield read_record(path)
+
+
+def read_record(path: Path) -> dict:
+    try:
+        record = json.loads(Path(path).read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise CorruptRecordError(f"record {path} is unreadable ({exc}); delete it to re-run") from exc
+    body = {k: v for k, v in record.items() if k != "checksum"}
+    if record.get("checksum") != _checksum(body):
+        raise CorruptRecordError(f"record {path} fails its checksum; delete it to re-run")
+    return record
+
+
+def run_or_load(spec: RunSpec, load_data: Callable[[], "object"], *, store: Store | None = None,
+                device: str = "cpu", progress: bool = True, profile: dict | None = None,
+                checkpoint_dir: str | os.PathLike | None = None) -> dict:
+    """The record of ``spec``: loaded if present, otherwise trained, measured and saved.
+
+    ``load_data`` is called only when training is needed. A run that diverges is saved with
+    ``status: "failed"`` (and returned as such, never as a result). Interrupted runs resume from
+    their last epoch checkpoint in ``checkpoint_dir`` (default: the data cache directory).
+    """
+    from .data import cache_dir
+    from .train import DivergedError, train
+
+    store = store or Store()
+    record = store.load(spec)
+    if record is not None:
+        return record
+    if not training_allowed():
+        raise MissingRecordError(f"no record for {spec.short()} ({store.path(spec).name}) and "
+                                 f"BNSWAP_NO_TRAIN is set; run it with `python -m bnswap train`")
+    data = load_data()
+    ckpt_dir = Path(checkpoint_dir) if checkpoint_dir else cache_dir() / "checkpoints"
+    ckpt = ckpt_dir / f"{spec.key()}.pt"
+    base = {"profile": profile or {"name": spec.profile}, "data": data.provenance()}
+    try:
+        result = train(spec, data, device=device, checkpoint=ckpt, progress=progress)
+    except DivergedError as exc:
+        return store.save(spec, {**base, "status": "failed", "error": str(exc)})
+    model = result.pop("model")
+    del model
+    return store.save(spec, {**base, "status": "complete", **result})

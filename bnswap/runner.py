@@ -1,0 +1,87 @@
+"""Run many specs: skip those with records, train the rest, optionally several at once.
+
+On a CPU, ``jobs`` worker processes with ``threads`` torch threads each usually beat one process
+using every core (small convolutions parallelise poorly); on a GPU use ``jobs=1``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from dataclasses import dataclass
+from functools import partial
+
+import torch
+
+from .data import load_dataset
+from .experiments import Profile, get_experiment, get_profile
+from .results import Store, run_or_load
+from .spec import RunSpec
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    device: str = "cpu"
+    data_dir: str | None = None
+    results_dir: str | None = None
+    progress: bool = True
+    threads: int | None = None
+
+
+def run_one(spec: RunSpec, profile: Profile, opts: RunOptions) -> dict:
+    """The record of ``spec`` (trained if missing)."""
+    if opts.threads:
+        torch.set_num_threads(opts.threads)
+    return run_or_load(spec, partial(load_dataset, spec.dataset, opts.data_dir),
+                       store=Store(opts.results_dir), device=opts.device, progress=opts.progress,
+                       profile=profile.to_dict())
+
+
+def _worker(args: tuple[RunSpec, Profile, RunOptions]) -> tuple[str, str]:
+    spec, profile, opts = args
+    record = run_one(spec, profile, opts)
+    return spec.key(), record["status"]
+
+
+def run_specs(specs: list[RunSpec], profile: Profile, opts: RunOptions, jobs: int = 1) -> list[dict]:
+    """Records for ``specs`` in order; missing ones are trained (``jobs`` at a time)."""
+    store = Store(opts.results_dir)
+    missing = [s for s in dict.fromkeys(specs) if not store.exists(s)]
+    if jobs > 1 and len(missing) > 1:
+        threads = opts.threads or max(1, (os.cpu_count() or 1) // jobs)
+        worker_opts = RunOptions(opts.device, opts.data_dir, opts.results_dir, opts.progress,
+                                 threads)
+        ctx = mp.get_context("spawn")
+        with ctx.Pool(min(jobs, len(missing))) as pool:
+            for key, status in pool.imap_unordered(
+                    _worker, [(s, profile, worker_opts) for s in missing]):
+                print(f"{key}: {status}", flush=True)
+    return [run_one(s, profile, opts) for s in specs]
+
+
+def run_experiment(name: str, profile: str, opts: RunOptions, jobs: int = 1) -> list[tuple]:
+    """``[(labelled run, record), ...]`` for experiment ``name`` under ``profile``."""
+    prof = get_profile(profile)
+    pairs = get_experiment(name).expand(prof)
+    records = run_specs([spec for _, spec in pairs], prof, opts, jobs)
+    return [(run, rec) for (run, _), rec in zip(pairs, records)]
+
+
+def collect(name: str, profile: str, opts: RunOptions | None = None, train: bool = True,
+            jobs: int = 1) -> list[tuple]:
+    """``[(labelled run, spec, record or None), ...]`` for experiment ``name`` under ``profile``.
+
+    With ``train`` (and training allowed, see :func:`bnswap.results.training_allowed`), missing
+    records are trained; otherwise they come back as ``None`` so a chapter can say "not run".
+    """
+    from .results import training_allowed
+
+    opts = opts or RunOptions()
+    prof = get_profile(profile)
+    pairs = get_experiment(name).expand(prof)
+    if train and training_allowed():
+        records = run_specs([spec for _, spec in pairs], prof, opts, jobs)
+    else:
+        store = Store(opts.results_dir)
+        records = [store.load(spec) for _, spec in pairs]
+    return [(run, spec, rec) for (run, spec), rec in zip(pairs, records)]

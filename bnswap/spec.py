@@ -1,0 +1,91 @@
+"""A run as a value: everything that determines a training run, frozen and hashable.
+
+The hash of a :class:`RunSpec` names its record in the results store, so two runs share a record
+exactly when they would compute the same thing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, replace
+
+from .activations import activation_info
+from .data import DATASETS
+from .models import ARCHS, ORDERS
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One training run (paper Section 2 and Appendix A.1)."""
+
+    arch: str
+    order: str
+    activation: str
+    dataset: str
+    lr: float
+    wd_weight: float
+    """Weight decay on conv/linear weights and biases."""
+    wd_gamma: float
+    """Weight decay on BN's scale (gamma). NWDBN sets it and ``wd_beta`` to 0."""
+    wd_beta: float
+    """Weight decay on BN's shift (beta): swept in Section 4.2."""
+    epochs: int
+    milestones: tuple[int, ...]
+    """Epochs after which the learning rate is multiplied by 0.1."""
+    batch_size: int = 128
+    momentum: float = 0.9
+    seed: int = 0
+    width: float = 1.0
+    fc_bn: bool = True
+    train_per_class: int | None = None
+    """Train on a stratified subset of this many images per class (None: all)."""
+    profile: str = "full"
+    capture_layers: tuple[int, ...] = ()
+    """0-based blocks whose activation / block output samples are kept (Figures 1, 8)."""
+    record_gradients: bool = False
+    """Record Appendix A.7's gradient scales (Figure 15) at the end of training."""
+
+    def __post_init__(self) -> None:
+        if self.arch not in ARCHS:
+            raise ValueError(f"unknown arch {self.arch!r}; choose one of: {', '.join(ARCHS)}")
+        if self.order not in ORDERS:
+            raise ValueError(f"unknown order {self.order!r}; choose one of: {', '.join(ORDERS)}")
+        activation_info(self.activation)
+        if self.dataset not in DATASETS:
+            raise ValueError(f"unknown dataset {self.dataset!r}; choose one of: "
+                             f"{', '.join(DATASETS)}")
+        if self.epochs < 1 or self.batch_size < 2 or self.width <= 0:
+            raise ValueError("epochs must be >= 1, batch_size >= 2 and width > 0")
+        object.__setattr__(self, "milestones", tuple(int(m) for m in self.milestones))
+        object.__setattr__(self, "capture_layers", tuple(int(m) for m in self.capture_layers))
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["milestones"] = list(self.milestones)
+        d["capture_layers"] = list(self.capture_layers)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "RunSpec":
+        return cls(**{**d, "milestones": tuple(d["milestones"]),
+                      "capture_layers": tuple(d.get("capture_layers", ()))})
+
+    def key(self) -> str:
+        """Content hash naming this run's record (16 hex digits)."""
+        blob = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def lr_at(self, epoch: int) -> float:
+        """Multi-step schedule: ``lr * 0.1 ** (number of milestones <= epoch)`` (0-based epoch)."""
+        return self.lr * 0.1 ** sum(epoch >= m for m in self.milestones)
+
+    def replace(self, **changes) -> "RunSpec":
+        return replace(self, **changes)
+
+    def short(self) -> str:
+        """A human-readable one-line summary."""
+        wd = f"wd={self.wd_weight:g}/{self.wd_gamma:g}/{self.wd_beta:g}"
+        return (f"{self.arch} {self.order} {self.activation} {self.dataset} lr={self.lr:g} {wd} "
+                f"ep={self.epochs} w={self.width:g} seed={self.seed} [{self.profile}]")
+
