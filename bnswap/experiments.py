@@ -143,12 +143,12 @@ class Experiment:
 
 
 HEADLINE_CAPTURES = (4, 7)  # block 5 (Figure 8) and block 8 (Figure 1), 0-based
+_HEADLINE_EXTRAS = {"capture_layers": HEADLINE_CAPTURES, "record_gradients": True}
 CIFAR100 = "cifar100"
 
 
 def _headline() -> Experiment:
-    runs = [LabelledRun(label, paper_spec("vgg16_11", order, "tanh", CIFAR100,
-                                          capture_layers=HEADLINE_CAPTURES, record_gradients=True))
+    runs = [LabelledRun(label, paper_spec("vgg16_11", order, "tanh", CIFAR100, **_HEADLINE_EXTRAS))
             for label, order in (("Convention", "convention"), ("Swap", "swap"),
                                  ("NWDBN", "nwdbn"), ("NoBN", "nobn"))]
     return Experiment("headline", "Convention vs Swap vs NWDBN vs NoBN (VGG16_11, CIFAR-100, Tanh)",
@@ -160,8 +160,7 @@ def _pilot() -> Experiment:
     for order in ("convention", "swap"):
         for lr in (0.1, 0.01):
             # Same captures as the headline runs, so the pilot's winners are headline records.
-            spec = paper_spec("vgg16_11", order, "tanh", CIFAR100,
-                              capture_layers=HEADLINE_CAPTURES, record_gradients=True)
+            spec = paper_spec("vgg16_11", order, "tanh", CIFAR100, **_HEADLINE_EXTRAS)
             runs.append(LabelledRun(f"{order.title()} lr={lr:g}", spec,
                                     {"fixed": {"lr": lr}, "order": order, "lr": lr}))
     return Experiment("pilot", "Learning-rate pilot for the cpu profile (VGG16_11, CIFAR-100, "
@@ -201,7 +200,10 @@ def _table1() -> Experiment:
 
 
 def _table2() -> Experiment:
-    runs = [LabelledRun(f"{act} {order}", paper_spec("vgg16_11", order, act, CIFAR100),
+    # Tanh rows are the headline runs themselves (same spec, same record).
+    runs = [LabelledRun(f"{act} {order}",
+                        paper_spec("vgg16_11", order, act, CIFAR100,
+                                   **(_HEADLINE_EXTRAS if act == "tanh" else {})),
                         {"activation": act, "order": order})
             for act in ("tanh", "lecun_tanh", "softsign") for order in ("convention", "swap")]
     return Experiment("table2", "Other bounded activations (Table 2, Figure 13)", "Section 7.2, "
