@@ -1,0 +1,388 @@
+"""bnswap.analysis on synthetic records: aggregation, correlations, verdict rules, the scoreboard."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from bnswap import analysis as A
+from bnswap.experiments import get_experiment
+from bnswap.results import Store
+from bnswap.runner import collect
+
+PROFILE = "smoke"
+
+
+# ---- synthetic records ------------------------------------------------------------------------
+
+
+def make_record(spec, acc=50.0, sat=None, skew=None, spars=None, layers=10, history=None,
+                gradients=None, samples=None, status="complete"):
+    """A record body shaped like train()'s result (values given per layer or as one number)."""
+    def per_layer(v, default):
+        v = default if v is None else v
+        return list(v) if isinstance(v, (list, tuple, np.ndarray)) else [v] * layers
+
+    sat, skew, spars = per_layer(sat, 0.3), per_layer(skew, 0.2), per_layer(spars, 0.6)
+    rows = []
+    for i in range(layers):
+        row = {"layer": i + 1, "kind": "conv" if i < layers - 2 else "fc", "channels": 4,
+               "saturation": sat[i], "skewness": skew[i], "sparsity": spars[i],
+               "channel_skewness": [skew[i]] * 4, "channel_mean": [0.0] * 4}
+        if samples and i in samples:
+            row["samples"] = samples[i]
+        rows.append(row)
+    history = history or [{"epoch": e + 1, "lr": 0.01, "train_loss": 4.0 - 0.1 * e,
+                           "train_acc": 10.0, "test_loss": 4.0 - 0.1 * e, "test_acc": acc,
+                           "seconds": 1.0} for e in range(spec.epochs)]
+    body = {"status": status, "profile": {"name": spec.profile, "lr_cap": 0.01},
+            "data": {"dataset": spec.dataset, "source": "jpeg-copy", "detail": "test"},
+            "history": history, "layers": rows, "train_seconds": 12.0,
+            "images_per_second": 100.0,
+            "final": {"test_acc": acc, "test_loss": history[-1]["test_loss"],
+                      "train_loss": history[-1]["train_loss"], "train_acc": 10.0},
+            "environment": {"device": "cpu", "threads": 1, "torch": "test"}}
+    if gradients is not None:
+        body["gradients"] = gradients
+    if status != "complete":
+        body = {"status": status, "error": "diverged", "profile": body["profile"],
+                "data": body["data"]}
+    return body
+
+
+def as_saved(spec, body):
+    """What Store.save would return, without touching disk."""
+    return {"key": spec.key(), "spec": spec.to_dict(), **body}
+
+
+def grads(act, inp, wgrad, layers=10):
+    return [{"layer": i + 1, "act_input_grad": act, "weight_input": inp, "weight_grad": wgrad}
+            for i in range(layers)]
+
+
+def fake_runs(name, make):
+    """collect()-shaped triples for experiment ``name`` with ``make(run, spec)`` -> body or None."""
+    out = []
+    for run, spec in get_experiment(name).expand(PROFILE):
+        body = make(run, spec)
+        out.append((run, spec, None if body is None else as_saved(spec, body)))
+    return out
+
+
+def headline_like_paper(run, spec):
+    """Headline records that agree with every headline claim of the paper."""
+    rng = np.random.default_rng(0)
+    pooled = rng.normal(0, 1, 2000).tolist()
+    samples = {7: {"act": [pooled[:100]] * 2, "block": [pooled[:100]] * 2, "act_layer": [pooled]}}
+    spec_by_label = {
+        "Convention": dict(acc=30.0, sat=0.3, skew=0.2, spars=0.7, gradients=grads(1e-3, 0.5, 1e-3)),
+        "Swap": dict(acc=36.0, sat=[0.8] + [0.5] * 9, skew=2.0, spars=0.85,
+                     gradients=grads(1e-4, 1.5, 1.2e-3)),
+        "NWDBN": dict(acc=33.0, sat=0.4, skew=0.8, spars=0.3),
+        "NoBN": dict(acc=25.0, sat=0.2, skew=0.6, spars=0.5),
+    }
+    kw = spec_by_label[run.label]
+    hist = None
+    if run.label == "Swap":
+        hist = [{"epoch": 1, "lr": 0.01, "train_loss": 3.0, "train_acc": 10, "test_loss": 2.0,
+                 "test_acc": 36.0, "seconds": 1.0}]
+    return make_record(spec, history=hist, samples=samples, **kw)
+
+
+def sweep_like_paper(run, spec):
+    if "wd_beta" in run.tags:
+        v = run.tags["wd_beta"]
+        return make_record(spec, acc=40 - 5000 * v, skew=1.0 - 500 * v)
+    v = run.tags["wd_affine"]
+    return make_record(spec, acc=30 + 1000 * v, spars=0.7 + 200 * v)
+
+
+def table1_like_paper(run, spec):
+    if run.tags["dataset"] not in ("cifar10", "cifar100"):
+        return None
+    t = A.paper("table1")
+    return make_record(spec, acc=t[(run.tags["dataset"], run.tags["arch"], run.tags["activation"],
+                                    run.tags["order"])] - 30)
+
+
+def table2_like_paper(run, spec):
+    acc = A.paper("table2_accuracy")[(run.tags["activation"], run.tags["order"])] - 30
+    dsk = A.paper("table2_delta_skewness")[run.tags["activation"]]
+    return make_record(spec, acc=acc, skew=0.2 + (dsk if run.tags["order"] == "swap" else 0))
+
+
+def depth_like_paper(run, spec):
+    return make_record(spec, acc=A.paper("table7")[run.tags["depth"]] - 30)
+
+
+def all_like_paper():
+    return {"headline": fake_runs("headline", headline_like_paper),
+            "beta_sweep": fake_runs("beta_sweep", sweep_like_paper),
+            "affine_sweep": fake_runs("affine_sweep", sweep_like_paper),
+            "table1": fake_runs("table1", table1_like_paper),
+            "table2": fake_runs("table2", table2_like_paper),
+            "depth": fake_runs("depth", depth_like_paper)}
+
+
+# ---- the paper's numbers ------------------------------------------------------------------------
+
+
+def test_paper_numbers_are_consistent_and_cited():
+    assert A.paper("acc_swap") - A.paper("acc_conv") == pytest.approx(A.paper("swap_gain"))
+    assert len(A.paper("table1")) == 32
+    assert A.paper("table1")[("cifar100", "vgg16", "tanh", "swap")] == 72.17
+    assert A.paper("table1")[("tiny_imagenet", "vgg16", "relu", "swap")] == 59.045
+    assert A.paper("table2_accuracy")[("tanh", "swap")] == A.paper("acc_swap")
+    assert max(A.paper("table7"), key=A.paper("table7").get) == 11
+    assert A.paper("sparsity_swap") > A.paper("sparsity_conv") > A.paper("sparsity_nwdbn")
+    assert all(c.source for c in A.PAPER.values())
+    with pytest.raises(KeyError, match="known"):
+        A.paper("nope")
+
+
+# ---- aggregation --------------------------------------------------------------------------------
+
+
+def test_aggregate_and_format():
+    s = A.aggregate([38.0, 38.5, 37.8])
+    assert s.n == 3 and s.mean == pytest.approx(np.mean([38.0, 38.5, 37.8]))
+    assert s.std == pytest.approx(np.std([38.0, 38.5, 37.8], ddof=1))
+    assert s.format(1, "%") == f"{s.mean:.1f} ± {s.std:.1f} % (n=3)"
+    one = A.aggregate([38.1, None, float("nan")])
+    assert one.n == 1 and math.isnan(one.std)
+    assert one.format(1, "%") == "38.1 % (n=1)"
+    assert A.aggregate([]).format() == "not run"
+
+
+def test_layer_metrics_skip_undefined_saturation():
+    spec = get_experiment("headline").expand(PROFILE)[0][1]
+    rec = as_saved(spec, make_record(spec, sat=[None, 0.2, 0.4] + [None] * 7))
+    assert A.layer_average(rec, "saturation") == pytest.approx(0.3)
+    assert A.max_layer(rec, "saturation") == pytest.approx(0.4)
+    assert np.isnan(A.layer_values(rec, "saturation")[0])
+    with pytest.raises(ValueError, match="unknown metric"):
+        A.layer_values(rec, "entropy")
+    rec2 = as_saved(spec, make_record(spec, sat=[0.5, 0.4, 0.6] + [0.1] * 7))
+    mean, std = A.layer_profile([rec, rec2], "skewness")
+    assert mean.shape == (10,) and np.allclose(std, 0)
+    assert A.max_metric([rec, rec2], "saturation").mean == pytest.approx(0.5)
+
+
+def test_by_label_missing_and_failed():
+    runs = fake_runs("headline", lambda run, spec: None if run.label == "NoBN" else
+                     make_record(spec, status="failed" if run.label == "NWDBN" else "complete"))
+    groups = A.by_label(runs)
+    assert list(groups) == ["Convention", "Swap", "NWDBN", "NoBN"]
+    assert len(groups["Convention"]) == 1 and groups["NWDBN"] == [] and groups["NoBN"] == []
+    assert A.missing(runs) == [("NoBN", 0)]
+    assert [f[0] for f in A.failed(runs)] == ["NWDBN"]
+    text = A.status_markdown("headline", PROFILE, runs)
+    assert "2 of 4" in text and "python -m bnswap experiment headline --profile smoke" in text
+
+
+def test_correlation_pearson_spearman_and_degenerate_cases():
+    x = [0, 1, 2, 3, 4]
+    y = [0, 1, 8, 27, 64]
+    c = A.correlation(x, y)
+    assert c.n == 5 and c.rho == pytest.approx(1.0)
+    assert c.r == pytest.approx(stats.pearsonr(x, y)[0])
+    assert A.correlation([1, 2, -3, 4], [-1, -2, 3, float("nan")]).n == 3
+    assert not A.correlation([1, 2], [3, 4]).ok
+    assert not A.correlation([1, 1, 1], [1, 2, 3]).ok
+    assert A.fit_line([0, 1, 2], [1, 3, 5]) == pytest.approx((2.0, 1.0))
+    assert A.fit_line([1, 1], [0, 1]) is None
+
+
+def test_sweep_points_learning_curve_gradients():
+    runs = fake_runs("beta_sweep", sweep_like_paper)
+    pts = A.sweep_points(runs, "wd_beta", "skewness")
+    assert len(pts) == 11 and pts[0].setting == 0.0
+    assert pts[0].metric > pts[-1].metric and pts[0].accuracy > pts[-1].accuracy
+    spec = runs[0][1].replace(epochs=3)
+    recs = [as_saved(spec, make_record(spec)) for _ in range(2)]
+    ep, mean, std = A.learning_curve(recs, "train_loss")
+    assert list(ep) == [1, 2, 3] and mean[0] == pytest.approx(4.0) and np.allclose(std, 0)
+    assert A.gradient_profile(recs, "weight_grad").size == 0
+    recs = [as_saved(spec, make_record(spec, gradients=grads(1.0, 2.0, 3.0)))]
+    assert np.allclose(A.gradient_profile(recs, "weight_input"), 2.0)
+
+
+def test_captured_samples_and_sample_skewness():
+    spec = get_experiment("headline").expand(PROFILE)[0][1]
+    samples = {4: {"act": [[1, 2, 3]], "block": [[0, 1, 0]], "act_layer": [[1, 2, 3, 10]]}}
+    rec = as_saved(spec, make_record(spec, samples=samples))
+    assert A.captured_layers(rec) == [4]
+    assert A.captured(rec, 4, "act_layer").shape == (1, 4)
+    assert A.captured(rec, 3, "act") is None and A.captured(None, 4, "act") is None
+    v = np.random.default_rng(1).exponential(size=500)
+    assert A.sample_skewness(v) == pytest.approx(stats.skew(v, bias=False))
+
+
+# ---- verdict rules ----------------------------------------------------------------------------
+
+
+def test_verdict_difference_rules():
+    assert A.verdict_difference(3.0, 4.61) == A.REPRODUCED          # >= half the paper's effect
+    assert A.verdict_difference(1.0, 4.61) == A.DIRECTION           # right sign, too small
+    assert A.verdict_difference(-1.0, 4.61) == A.NOT_REPRODUCED     # wrong sign
+    assert A.verdict_difference(0.0, 4.61) == A.NOT_REPRODUCED
+    assert A.verdict_difference(-0.1, -5.0, sized=False) == A.REPRODUCED
+    assert A.verdict_difference(A.Contrast(math.nan, math.nan, 0), 1.0) == A.NOT_RUN
+    # Big enough, but within two standard errors of zero (3 seeds each side): only a direction.
+    noisy = A.contrast([(1, A.aggregate([40, 30, 50])), (-1, A.aggregate([35, 36, 37]))])
+    assert noisy.n == 3 and noisy.se > 0
+    assert A.verdict_difference(noisy, 4.61) == A.DIRECTION
+    tight = A.contrast([(1, A.aggregate([40, 40.1, 39.9])), (-1, A.aggregate([35, 35.1, 34.9]))])
+    assert A.verdict_difference(tight, 4.61) == A.REPRODUCED
+
+
+def test_verdict_correlation_symmetric_best_similar_combine():
+    assert A.verdict_correlation(0.8, +1) == A.REPRODUCED
+    assert A.verdict_correlation(0.3, +1) == A.DIRECTION
+    assert A.verdict_correlation(0.1, +1) == A.NOT_REPRODUCED
+    assert A.verdict_correlation(-0.9, +1) == A.NOT_REPRODUCED
+    assert A.verdict_correlation(-0.9, -1) == A.REPRODUCED
+    assert A.verdict_correlation(A.Correlation(math.nan, math.nan, 0), 1) == A.NOT_RUN
+    assert A.verdict_symmetric(0.1, 2.0) == A.REPRODUCED
+    assert A.verdict_symmetric(0.9, 2.0) == A.DIRECTION
+    assert A.verdict_symmetric(2.5, 2.0) == A.NOT_REPRODUCED
+    assert A.verdict_best({11: 5, 12: 4, 10: 3, 9: 1}, 11) == A.REPRODUCED
+    assert A.verdict_best({11: 4, 12: 5, 10: 3, 9: 1}, 11) == A.DIRECTION
+    assert A.verdict_best({11: 1, 12: 5, 10: 3, 9: 4}, 11) == A.NOT_REPRODUCED
+    assert A.verdict_best({12: 5}, 11) == A.NOT_RUN
+    assert A.verdict_similar(1.5, 0.1) == A.REPRODUCED
+    assert A.verdict_similar(0.2, 0.01) == A.DIRECTION
+    assert A.verdict_similar(0.2, 0.5) == A.NOT_REPRODUCED
+    assert A.combine([A.REPRODUCED, A.DIRECTION]) == A.DIRECTION
+    assert A.combine([A.REPRODUCED, A.NOT_REPRODUCED, A.DIRECTION]) == A.NOT_REPRODUCED
+    assert A.combine([A.NOT_REPRODUCED, A.NOT_RUN]) == A.NOT_RUN
+    assert A.combine([]) == A.NOT_RUN
+
+
+# ---- the scoreboard ----------------------------------------------------------------------------
+
+
+def test_scoreboard_all_reproduced_when_records_agree_with_paper():
+    rows = A.scoreboard_from(all_like_paper(), PROFILE)
+    by_claim = {r.claim: r for r in rows}
+    assert len(rows) == 17
+    not_run = [r for r in rows if r.verdict == A.NOT_RUN]
+    # Only the datasets we cannot run are missing.
+    assert {r.claim.split(":")[0] for r in not_run} == {"Tiny ImageNet", "ImageNet"}
+    assert all("--data-dir" in r.command and "not run here" in r.ours for r in not_run)
+    others = [r for r in rows if r.verdict != A.NOT_RUN]
+    assert all(r.verdict == A.REPRODUCED for r in others), [
+        (r.claim, r.verdict, r.parts, r.ours) for r in others if r.verdict != A.REPRODUCED]
+    swap = by_claim["Swap beats Convention (Tanh, VGG16_11, CIFAR-100)"]
+    assert "36.0 % (n=1)" in swap.ours and "+6.00 points" in swap.ours
+    assert swap.command == "python -m bnswap experiment headline --profile smoke"
+    assert "smoke" in swap.profile and "cpu" in swap.profile
+
+
+def test_scoreboard_detects_contradictions():
+    data = all_like_paper()
+
+    def flipped(run, spec):  # Convention wins, layers equally saturated
+        body = headline_like_paper(run, spec)
+        if run.label == "Convention":
+            body["final"]["test_acc"] = 50.0
+        return body
+
+    data["headline"] = fake_runs("headline", flipped)
+    data["beta_sweep"] = fake_runs("beta_sweep", lambda run, spec: make_record(
+        spec, acc=30 + 5000 * run.tags["wd_beta"], skew=1.0 - 500 * run.tags["wd_beta"]))
+    rows = {r.claim: r for r in A.scoreboard_from(data, PROFILE)}
+    assert rows["Swap beats Convention (Tanh, VGG16_11, CIFAR-100)"].verdict == A.NOT_REPRODUCED
+    assert rows["NWDBN beats Convention but loses to Swap"].verdict == A.NOT_REPRODUCED
+    beta = [r for c, r in rows.items() if c.startswith("More weight decay on BN's beta")][0]
+    assert beta.verdict == A.NOT_REPRODUCED and beta.parts == [A.REPRODUCED, A.NOT_REPRODUCED]
+
+
+def test_scoreboard_without_records_is_all_not_run_with_commands():
+    rows = A.scoreboard_from({}, PROFILE)
+    assert rows and all(r.verdict == A.NOT_RUN for r in rows)
+    assert all(r.command.startswith("python -m bnswap experiment ") for r in rows)
+    md = A.scoreboard_markdown(rows)
+    assert md.count("\n") == len(rows) + 1 and "not run" in md
+
+
+def test_scoreboard_reads_the_store_through_collect(tmp_path):
+    store = Store(tmp_path / "res")
+    for run, spec in get_experiment("headline").expand(PROFILE):
+        store.save(spec, headline_like_paper(run, spec))
+    runs = collect("headline", PROFILE, A_opts(tmp_path), train=False)
+    assert all(rec is not None for _, _, rec in runs)
+    rows = A.scoreboard(PROFILE, results_dir=str(tmp_path / "res"))
+    first = rows[0]
+    assert first.verdict == A.REPRODUCED and "(n=1)" in first.ours
+    assert rows[4].verdict == A.NOT_RUN  # the beta sweep has no records in this store
+
+
+def A_opts(tmp_path):
+    from bnswap.runner import RunOptions
+
+    return RunOptions(results_dir=str(tmp_path / "res"), progress=False)
+
+
+def test_partial_sweep_is_not_run():
+    runs = fake_runs("affine_sweep", lambda run, spec: None if run.tags["wd_affine"] == 0.0
+                     else sweep_like_paper(run, spec))
+    row = A._sweep_row({"affine_sweep": runs}, PROFILE, "affine_sweep")
+    assert row.verdict == A.NOT_RUN and "n=6 of 7" in row.ours
+
+
+# ---- setup description and reference computations -----------------------------------------------
+
+
+def test_describe_setup_and_differences_from_paper():
+    runs = fake_runs("headline", headline_like_paper)
+    recs = [r for _, _, r in runs]
+    s = A.describe_setup(recs)
+    assert s["profile"] == "smoke" and s["seeds"] == 1 and s["data"] == "jpeg-copy"
+    text = " ".join(A.differences_from_paper(recs))
+    assert "epochs instead of the paper's 200" in text and "JPEG" in text and "1 seed" in text
+    assert "smoke" in A.setup_markdown(recs)
+    assert A.setup_markdown([]).startswith("No records")
+    assert A.cost_rows(runs)[0]["seconds_per_epoch"] == pytest.approx(12.0)
+
+
+def test_reference_distributions_uniform_saturation_is_half():
+    rows = {r["name"]: r for r in A.reference_metrics(2000)}
+    assert rows["uniform on [-1, 1]"]["saturation"] == pytest.approx(0.5, abs=1e-12)
+    assert abs(rows["uniform on [-1, 1]"]["skewness"]) < 1e-9
+    assert rows["half -1, half +1"]["saturation"] == pytest.approx(1.0)
+    near0 = rows["tanh(N(0, 0.1²)): near zero"]["saturation"]
+    assert near0 < 0.1
+    assert rows["tanh(N(3, 1)): one side, strongly"]["skewness"] < -1
+    assert rows["Beta(2, 5) on [-1, 1]: right-skewed"]["skewness"] > 0
+
+
+def test_tanh_output_stats_and_bn_after_tanh():
+    m, s = A.tanh_output_stats(0.0, 0.01)
+    assert m == pytest.approx(0.0, abs=1e-12) and s == pytest.approx(0.01, rel=1e-3)
+    m, s = A.tanh_output_stats(2.0, 1.0)
+    x = np.random.default_rng(0).normal(2.0, 1.0, 400_000)
+    assert m == pytest.approx(np.tanh(x).mean(), abs=3e-3)
+    assert s == pytest.approx(np.tanh(x).std(), abs=3e-3)
+    pts = A.normal_quantile_points(2.0, 1.0, 2001)
+    z = A.bn_after_tanh(pts, 2.0, 1.0)
+    assert abs(z.mean()) < 0.02 and z.std() == pytest.approx(1.0, abs=0.02)
+    # One-sided saturation: after BN most values sit near zero (above the median of |z|).
+    assert np.median(np.abs(z)) < 0.6
+
+
+def test_sparsity_properties_match_appendix_a10():
+    rows = A.sparsity_properties()
+    holds = {(r["criterion"], r["meaning"]): r["holds"] for r in rows}
+    assert all(v for (name, _), v in holds.items() if not name.startswith("Robin Hood"))
+    robin = [r for r in rows if r["criterion"].startswith("Robin Hood")]
+    assert [r["holds"] for r in robin] == [False, True]  # fails when the maximum is shared
+    assert A.sparsity_of([0, 0, 0, 1]) == pytest.approx(0.75)
+
+
+def test_markdown_table_escapes_pipes():
+    md = A.markdown_table(["a", "b"], [["x|y", 1]])
+    assert md.splitlines()[2] == "| x\\|y | 1 |"
