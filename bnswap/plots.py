@@ -1,0 +1,505 @@
+"""The book's figures (matplotlib). Each function returns a :class:`matplotlib.figure.Figure`.
+
+Figures are built as stand-alone ``Figure`` objects (no pyplot state), so chapters display them
+with :func:`show` and nothing leaks between cells. Every function accepts missing data: a panel
+without records shows a "not run" note instead of failing. Figure numbers refer to the paper.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Mapping, Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+from . import analysis as A
+
+# One colour per model family, used consistently across chapters.
+COLORS = {"Convention": "#1f77b4", "Swap": "#d62728", "NWDBN": "#2ca02c", "NoBN": "#9467bd"}
+_CYCLE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
+          "#7f7f7f", "#bcbd22", "#17becf"]
+METRIC_LABELS = {"saturation": "layer saturation $t^l$", "skewness": "layer skewness $k^l$",
+                 "sparsity": "block-output sparsity $s^l$"}
+
+
+def color(label: str, i: int = 0) -> str:
+    for key, c in COLORS.items():
+        if label.lower().startswith(key.lower()):
+            return c
+    return _CYCLE[i % len(_CYCLE)]
+
+
+def new_figure(width: float = 6.4, height: float = 4.0) -> Figure:
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def not_run(ax, text: str = "not run") -> None:
+    """Mark an empty panel: no records for it (yet)."""
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, fontsize=10,
+            color="0.4", wrap=True)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def show(fig: Figure, caption: str | None = None) -> None:
+    """Display ``fig`` (and a Markdown caption under it) in a notebook."""
+    from IPython.display import Markdown, display
+
+    display(fig)
+    if caption:
+        display(Markdown(caption))
+
+
+# ---- Figure 2: the two block designs ---------------------------------------------------------
+
+
+def block_diagram() -> Figure:
+    """Figure 2: a Convention block (weight -> BN -> Tanh) and a Swap block (weight -> Tanh -> BN),
+    with the points where saturation/skewness (activation output) and sparsity (block output) are
+    measured."""
+    fig = new_figure(7.5, 4.2)
+    ax = fig.add_subplot()
+    ax.set_xlim(-0.3, 10.3)
+    ax.set_ylim(0, 7.2)
+    ax.axis("off")
+    act_c, bn_c, w_c = "#fde0c5", "#c6dbef", "#e5e5e5"
+
+    def box(x, y, text, fc):
+        ax.add_patch(FancyBboxPatch((x - 1.1, y - 0.38), 2.2, 0.76,
+                                    boxstyle="round,pad=0.05", fc=fc, ec="0.2"))
+        ax.text(x, y, text, ha="center", va="center", fontsize=10)
+
+    def arrow(x, y0, y1):
+        ax.add_patch(FancyArrowPatch((x, y0), (x, y1), arrowstyle="-|>", mutation_scale=12,
+                                     color="0.2"))
+
+    def mark(x, y, text, c, side=1):
+        ax.plot([x], [y], marker="o", color=c, ms=8, zorder=5)
+        ax.annotate(text, (x, y), xytext=(x + side * 1.1, y), va="center", fontsize=8.5,
+                    ha="left" if side > 0 else "right", color=c,
+                    arrowprops=dict(arrowstyle="-", color=c))
+
+    for x, title, order in ((2.6, "Convention", ("BatchNorm", "Tanh")),
+                            (7.4, "Swap", ("Tanh", "BatchNorm"))):
+        ax.text(x, 6.9, title, ha="center", fontsize=12, weight="bold", color=color(title))
+        ax.text(x, 0.25, "input", ha="center", fontsize=9, color="0.3")
+        arrow(x, 0.5, 1.12)
+        box(x, 1.5, "Conv / Linear", w_c)
+        ys = (3.1, 4.7)
+        arrow(x, 1.88, ys[0] - 0.4)
+        for y, name in zip(ys, order):
+            box(x, y, name, act_c if name == "Tanh" else bn_c)
+        arrow(x, ys[0] + 0.4, ys[1] - 0.4)
+        arrow(x, ys[1] + 0.4, 6.35)
+        ax.text(x, 6.45, "block output", ha="center", fontsize=9, color="0.3")
+        tanh_y = ys[order.index("Tanh")]
+        mark(x, tanh_y + 0.55, "saturation, skewness\n(Tanh output)", "#b35806")
+        mark(x, 5.85, "sparsity\n(block output)", "#542788", side=-1)
+    return fig
+
+
+# ---- per-layer metrics (Figures 3, 4, 9, 10, 13, 14) ----------------------------------------------
+
+
+def layer_lines(groups: Mapping[str, Sequence[dict]], metric: str, ax=None, title: str | None = None,
+                styles: Mapping[str, dict] | None = None, colors: Mapping[str, str] | None = None,
+                legend: bool = True) -> Figure:
+    """Per-layer ``metric`` (mean over seeds, shaded ± one std when there are several seeds) for
+    each label of ``groups`` (``{label: [records]}``); labels without records are listed as not
+    run."""
+    fig = None
+    if ax is None:
+        fig = new_figure()
+        ax = fig.add_subplot()
+    drawn, absent = 0, []
+    for i, (label, recs) in enumerate(groups.items()):
+        mean, std = A.layer_profile(recs, metric)
+        if mean.size == 0 or not np.isfinite(mean).any():
+            absent.append(label)
+            continue
+        x = np.arange(1, mean.size + 1)
+        st = dict((styles or {}).get(label, {}))
+        c = (colors or {}).get(label) or st.pop("color", None) or color(label, i)
+        st.pop("color", None)
+        n = len(recs)
+        ax.plot(x, mean, marker="o", ms=3.5, color=c, label=f"{label} (n={n})", **st)
+        if n >= 2:
+            ax.fill_between(x, mean - std, mean + std, color=c, alpha=0.15, lw=0)
+        drawn += 1
+    absent_text = ("not run: " + ", ".join(absent) if len(absent) <= 3
+                   else f"not run: {len(absent)} configurations")
+    if drawn == 0:
+        not_run(ax, absent_text)
+    else:
+        ax.set_xlabel("layer (block) index")
+        ax.set_ylabel(METRIC_LABELS.get(metric, metric))
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.grid(alpha=0.3)
+        if absent:
+            ax.plot([], [], " ", label=absent_text)
+        if legend:
+            ax.legend(fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig if fig is not None else ax.figure
+
+
+def metric_panels(groups: Mapping[str, Sequence[dict]], metrics: Sequence[str] = ("saturation",
+                  "skewness"), width: float = 10.0, **kw) -> Figure:
+    """One :func:`layer_lines` panel per metric, side by side (e.g. Figure 10)."""
+    fig = new_figure(width, 3.8)
+    axes = fig.subplots(1, len(metrics))
+    for ax, m in zip(np.atleast_1d(axes), metrics):
+        layer_lines(groups, m, ax=ax, **kw)
+    return fig
+
+
+# ---- sweeps: accuracy against a layer-averaged metric (Figures 5, 7) -------------------------------
+
+
+def sweep_scatter(points: Sequence[A.SweepPoint], metric: str, setting_name: str,
+                  title: str | None = None) -> Figure:
+    """Accuracy against the layer-averaged ``metric``, one point per record coloured by the swept
+    setting, with a least-squares line and Pearson's r (Figures 5 and 7)."""
+    fig = new_figure(6.4, 4.2)
+    ax = fig.add_subplot()
+    if not points:
+        not_run(ax)
+        return fig
+    x = np.array([p.metric for p in points])
+    y = np.array([p.accuracy for p in points])
+    settings = np.array([p.setting for p in points])
+    order = {v: i for i, v in enumerate(sorted(set(settings)))}
+    sc = ax.scatter(x, y, c=[order[s] for s in settings], cmap="viridis", s=40, zorder=3,
+                    edgecolor="k", lw=0.4)
+    cbar = fig.colorbar(sc, ax=ax, ticks=list(order.values()))
+    cbar.ax.set_yticklabels([f"{v:g}" for v in order])
+    cbar.set_label(setting_name)
+    line = A.fit_line(x, y)
+    corr = A.correlation(x, y)
+    if line:
+        xs = np.linspace(x.min(), x.max(), 50)
+        ax.plot(xs, line[0] * xs + line[1], "k--", lw=1, label=f"least squares, {corr.format()}")
+        ax.legend(fontsize=8, loc="best")
+    ax.set_xlabel(f"average {METRIC_LABELS.get(metric, metric)} over layers")
+    ax.set_ylabel("test accuracy (%)")
+    ax.grid(alpha=0.3)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig
+
+
+def setting_lines(points: Sequence[A.SweepPoint], metric: str, setting_name: str) -> Figure:
+    """The swept setting on x (equally spaced, labelled with its values) against the averaged
+    metric (left axis) and accuracy (right axis)."""
+    fig = new_figure(6.4, 3.6)
+    ax = fig.add_subplot()
+    if not points:
+        not_run(ax)
+        return fig
+    values = sorted({p.setting for p in points})
+    pos = {v: i for i, v in enumerate(values)}
+    met = [np.mean([p.metric for p in points if p.setting == v]) for v in values]
+    acc = [np.mean([p.accuracy for p in points if p.setting == v]) for v in values]
+    ax.plot(range(len(values)), met, "o-", color="#b35806", label=METRIC_LABELS.get(metric))
+    ax.set_ylabel(f"average {METRIC_LABELS.get(metric, metric)}", color="#b35806")
+    ax2 = ax.twinx()
+    ax2.plot(range(len(values)), acc, "s--", color="#542788", label="test accuracy")
+    ax2.set_ylabel("test accuracy (%)", color="#542788")
+    ax.set_xticks(list(pos.values()), [f"{v:g}" for v in values], rotation=45, fontsize=8)
+    ax.set_xlabel(setting_name)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+# ---- distributions (Figures 1, 8) --------------------------------------------------------------
+
+
+def _hist(ax, values, c, bins=np.linspace(-1, 1, 41), density=True):
+    ax.hist(values, bins=bins, color=c, alpha=0.85, density=density)
+
+
+def channel_vs_layer(records: Mapping[str, dict | None], layer: int = 7,
+                     channels: int = 10) -> Figure:
+    """Figure 1: for each model, the histogram of a whole layer's activation outputs (left) and of
+    ``channels`` single channels of it (right), from the captured samples of 0-based block
+    ``layer``."""
+    labels = list(records)
+    fig = new_figure(12, 2.6 * len(labels))
+    grid = fig.add_gridspec(2 * len(labels), 2 + math.ceil(channels / 2))
+    for row, label in enumerate(labels):
+        rec = records[label]
+        pooled = A.captured(rec, layer, "act_layer")
+        per_ch = A.captured(rec, layer, "act")
+        ax = fig.add_subplot(grid[2 * row:2 * row + 2, :2])
+        c = color(label)
+        if pooled is None or per_ch is None:
+            not_run(ax, f"{label}: no samples of block {layer + 1} (not run)")
+            continue
+        bound = _bound(rec)
+        bins = np.linspace(min(-bound, pooled.min()), max(bound, pooled.max()), 41)
+        _hist(ax, pooled.ravel(), c, bins)
+        ax.set_title(f"{label}, block {layer + 1}: whole layer\n(skewness "
+                     f"{A.sample_skewness(pooled.ravel()):+.2f})", fontsize=9)
+        ax.set_xlabel("activation output")
+        ax.set_ylabel("density")
+        ncols = math.ceil(channels / 2)
+        for k in range(min(channels, per_ch.shape[0])):
+            a = fig.add_subplot(grid[2 * row + k // ncols, 2 + k % ncols])
+            _hist(a, per_ch[k], c, bins)
+            a.set_title(f"ch {k + 1}: skew {A.sample_skewness(per_ch[k]):+.1f}", fontsize=7.5)
+            a.set_yticks([])
+            a.tick_params(labelsize=7)
+    return fig
+
+
+def _bound(rec: dict | None) -> float:
+    from .activations import activation_info
+
+    if not rec:
+        return 1.0
+    return activation_info(rec["spec"]["activation"]).bound or 1.0
+
+
+def block_outputs(records: Mapping[str, dict | None], layer: int = 4, channels: int = 3) -> Figure:
+    """Figure 8: block-output distributions of ``channels`` channels of 0-based block ``layer``,
+    one row per model (Convention, NWDBN, Swap). Each panel states the channel's sparsity."""
+    labels = list(records)
+    fig = new_figure(9, 2.2 * len(labels))
+    axes = np.atleast_2d(fig.subplots(len(labels), channels, squeeze=False))
+    for row, label in enumerate(labels):
+        rec = records[label]
+        block = A.captured(rec, layer, "block")
+        for k in range(channels):
+            ax = axes[row, k]
+            if block is None or k >= block.shape[0]:
+                not_run(ax, f"{label}: not run")
+                continue
+            v = block[k]
+            span = max(np.abs(v).max(), 1e-9)
+            ax.hist(v, bins=np.linspace(-span, span, 41), color=color(label), alpha=0.85,
+                    density=True)
+            ax.set_title(f"{label}, channel {k + 1}: sparsity {A.sparsity_of(v):.2f}", fontsize=8.5)
+            ax.set_yticks([])
+            if row == len(labels) - 1:
+                ax.set_xlabel(f"block {layer + 1} output")
+    return fig
+
+
+# ---- training dynamics (Figures 15, 16, 17) ---------------------------------------------------
+
+
+def learning_curves(groups: Mapping[str, Sequence[dict]], key: str = "train_loss",
+                    ax=None) -> Figure:
+    """Figures 16 (``train_loss``) and 17 (``test_loss``): mean over seeds per epoch."""
+    fig = None
+    if ax is None:
+        fig = new_figure()
+        ax = fig.add_subplot()
+    drawn = 0
+    for i, (label, recs) in enumerate(groups.items()):
+        ep, mean, std = A.learning_curve(recs, key)
+        if ep.size == 0:
+            continue
+        c = color(label, i)
+        ax.plot(ep, mean, marker="o", ms=3, color=c, label=f"{label} (n={len(recs)})")
+        if len(recs) >= 2:
+            ax.fill_between(ep, mean - std, mean + std, color=c, alpha=0.15, lw=0)
+        drawn += 1
+    if not drawn:
+        not_run(ax)
+    else:
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(key.replace("_", " "))
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    return fig if fig is not None else ax.figure
+
+
+def gradient_scales(groups: Mapping[str, Sequence[dict]]) -> Figure:
+    """Figure 15: per layer, mean |input of the weight layer|, mean |weight gradient| and mean
+    |gradient at the activation's input| (log scale), one line per model."""
+    titles = {"weight_input": "mean |weight-layer input|", "weight_grad": "mean |weight gradient|",
+              "act_input_grad": "mean |gradient at Tanh input|"}
+    fig = new_figure(12, 3.6)
+    axes = fig.subplots(1, 3)
+    for ax, key in zip(axes, A.GRADIENT_KEYS):
+        drawn = 0
+        for i, (label, recs) in enumerate(groups.items()):
+            prof = A.gradient_profile(recs, key)
+            if prof.size == 0:
+                continue
+            ax.plot(np.arange(1, prof.size + 1), prof, marker="o", ms=3, color=color(label, i),
+                    label=label)
+            drawn += 1
+        if not drawn:
+            not_run(ax)
+            continue
+        ax.set_yscale("log")
+        ax.set_title(titles[key], fontsize=10)
+        ax.set_xlabel("layer (block) index")
+        ax.grid(alpha=0.3, which="both")
+        ax.legend(fontsize=8)
+    return fig
+
+
+# ---- illustrations: reference distributions, BN after Tanh, activations (Figures 6, 11, 13) ----
+
+
+def reference_histograms(n: int = 20000) -> Figure:
+    """Figure 11: reference distributions on [-1, 1] with their saturation and skewness."""
+    dists = A.reference_distributions(n)
+    metrics = {r["name"]: r for r in A.reference_metrics(n)}
+    cols = 4
+    rows = math.ceil(len(dists) / cols)
+    fig = new_figure(12, 2.5 * rows)
+    axes = fig.subplots(rows, cols).ravel()
+    for ax, (name, x) in zip(axes, dists.items()):
+        m = metrics[name]
+        ax.hist(x, bins=np.linspace(-1, 1, 41), color="0.45")
+        ax.set_title(f"{name}\nsaturation {m['saturation']:.2f}, skewness {m['skewness']:+.2f}",
+                     fontsize=8)
+        ax.set_yticks([])
+        ax.set_xlabel("value", fontsize=8)
+    for ax in axes[len(dists):]:
+        ax.axis("off")
+    return fig
+
+
+def bn_after_tanh(settings: Sequence[tuple[float, float]] = ((0.0, 0.5), (0.0, 3.0), (2.0, 1.0),
+                                                             (-1.5, 2.0))) -> Figure:
+    """Figure 6: BN (gamma=1, beta=0) after Tanh as a function of Tanh's input, for inputs
+    N(mu, sigma^2); dots are evenly spaced quantiles of each input distribution, so their density
+    along the curve shows where the block outputs land."""
+    fig = new_figure(11, 4.0)
+    ax, ax2 = fig.subplots(1, 2)
+    x = np.linspace(-6, 6, 400)
+    for i, (mu, sigma) in enumerate(settings):
+        c = _CYCLE[i]
+        m, s = A.tanh_output_stats(mu, sigma)
+        lab = f"input N({mu:g}, {sigma:g}²): μ̂={m:+.2f}, σ̂={s:.2f}"
+        ax.plot(x, A.bn_after_tanh(x, mu, sigma), color=c, lw=1.2, label=lab)
+        pts = A.normal_quantile_points(mu, sigma, 41)
+        pts = pts[np.abs(pts) <= 6]
+        ax.plot(pts, A.bn_after_tanh(pts, mu, sigma), "o", color=c, ms=3.5)
+        z = A.bn_after_tanh(A.normal_quantile_points(mu, sigma, 4000), mu, sigma)
+        ax2.hist(z, bins=np.linspace(-4, 4, 61), histtype="step", color=c, lw=1.4, density=True,
+                 label=f"N({mu:g}, {sigma:g}²): sparsity {A.sparsity_of(z):.2f}")
+    ax.set_xlabel("Tanh input")
+    ax.set_ylabel("BN(Tanh(input))")
+    ax.set_ylim(-5, 5)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7.5)
+    ax.set_title("Tanh followed by BN, with BN's statistics of each input", fontsize=10)
+    ax2.set_xlabel("block output")
+    ax2.set_ylabel("density")
+    ax2.legend(fontsize=7.5)
+    ax2.set_title("distribution of the block output", fontsize=10)
+    return fig
+
+
+def activation_shapes(names: Sequence[str] = ("tanh", "lecun_tanh", "softsign"), ax=None) -> Figure:
+    """Figure 13 (left): the bounded activations on [-5, 5]."""
+    from .activations import activation_info
+
+    fig = None
+    if ax is None:
+        fig = new_figure(5, 3.6)
+        ax = fig.add_subplot()
+    x = np.linspace(-5, 5, 400)
+    for i, name in enumerate(names):
+        ax.plot(x, activation_info(name).numpy_fn(x), color=_CYCLE[i], label=name)
+    ax.axhline(0, color="0.6", lw=0.6)
+    ax.axvline(0, color="0.6", lw=0.6)
+    ax.set_xlabel("input")
+    ax.set_ylabel("output")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return fig if fig is not None else ax.figure
+
+
+def activation_skewness(groups: Mapping[tuple[str, str], Sequence[dict]]) -> Figure:
+    """Figure 13: activation shapes (left) and layer skewness per activation (right), dashed for
+    Convention and solid for Swap. ``groups`` maps (activation, order) to records."""
+    fig = new_figure(11, 3.8)
+    ax0, ax1 = fig.subplots(1, 2, width_ratios=[1, 1.6])
+    acts = list(dict.fromkeys(a for a, _ in groups))
+    activation_shapes(acts, ax=ax0)
+    ax0.set_title("activation functions", fontsize=10)
+    lines = {f"{a} {o}": groups[(a, o)] for a, o in groups}
+    styles = {f"{a} {o}": {"ls": "--" if o == "convention" else "-"} for a, o in groups}
+    cols = {f"{a} {o}": _CYCLE[acts.index(a)] for a, o in groups}
+    layer_lines(lines, "skewness", ax=ax1, styles=styles, colors=cols,
+                title="layer skewness (dashed: Convention, solid: Swap)")
+    return fig
+
+
+def paired_bars(labels: Sequence[str], ours: Mapping[str, A.Stat], paper: Mapping[str, float],
+                ylabel: str = "test accuracy (%)", ours_title: str = "ours",
+                paper_title: str = "paper") -> Figure:
+    """The paper's values and ours side by side (two panels: their scales differ)."""
+    fig = new_figure(9, 3.4)
+    ax_p, ax_o = fig.subplots(1, 2)
+    x = np.arange(len(labels))
+    cols = [color(l, i) for i, l in enumerate(labels)]
+    pv = [paper.get(l, np.nan) for l in labels]
+    ax_p.bar(x, pv, color=cols, alpha=0.8)
+    for xi, v in zip(x, pv):
+        if np.isfinite(v):
+            ax_p.text(xi, v, f"{v:g}", ha="center", va="bottom", fontsize=8)
+    ov = [ours[l].mean if l in ours and ours[l].ok else np.nan for l in labels]
+    err = [ours[l].std if l in ours and ours[l].ok and ours[l].n >= 2 else 0 for l in labels]
+    ax_o.bar(x, np.nan_to_num(ov), yerr=err, color=cols, alpha=0.8, capsize=3)
+    for xi, l, v in zip(x, labels, ov):
+        ax_o.text(xi, 0 if not np.isfinite(v) else v,
+                  "not run" if not np.isfinite(v) else f"{v:.1f}\n(n={ours[l].n})",
+                  ha="center", va="bottom", fontsize=8)
+    for ax, t in ((ax_p, paper_title), (ax_o, ours_title)):
+        ax.set_xticks(x, labels, fontsize=9)
+        ax.set_ylabel(ylabel)
+        ax.set_title(t, fontsize=10)
+        ax.grid(alpha=0.3, axis="y")
+    lo = np.nanmin(pv) if np.isfinite(pv).any() else 0
+    ax_p.set_ylim(max(0, lo - 10), np.nanmax(pv) + 3 if np.isfinite(pv).any() else 1)
+    if np.isfinite(ov).any():
+        ax_o.set_ylim(max(0, np.nanmin(ov) - 10), np.nanmax(ov) + 5)
+    return fig
+
+
+def depth_panels(groups: Mapping[int, Sequence[dict]], paper: Mapping[int, float]) -> Figure:
+    """Table 7 and Figure 14: accuracy by depth (ours and the paper's) and layer skewness of each
+    depth."""
+    fig = new_figure(12, 3.9)
+    ax0, ax1 = fig.subplots(1, 2)
+    depths = sorted(paper)
+    stats = {d: A.accuracy(groups.get(d, [])) for d in depths}
+    ax0.plot(depths, [paper[d] for d in depths], "o--", color="0.4", label="paper (Table 7)")
+    ax0.set_ylabel("paper: test accuracy (%)")
+    ok = [d for d in depths if stats[d].ok]
+    if ok:
+        axr = ax0.twinx()
+        axr.plot(ok, [stats[d].mean for d in ok], "s-", color=COLORS["Swap"], label="ours")
+        axr.set_ylabel("ours: test accuracy (%)", color=COLORS["Swap"])
+        best = max(ok, key=lambda d: stats[d].mean)
+        axr.plot([best], [stats[best].mean], "*", ms=14, color=COLORS["Swap"])
+    else:
+        ax0.text(0.5, 0.1, "ours: not run", transform=ax0.transAxes, ha="center", color="0.4")
+    ax0.set_xlabel("n in VGG16_n (conv layers kept + 3)")
+    ax0.set_xticks(depths)
+    ax0.grid(alpha=0.3)
+    ax0.legend(fontsize=8, loc="lower left")
+    ax0.set_title("accuracy by depth (star: our best)", fontsize=10)
+    lines = {f"VGG16_{d}" if d < 16 else "VGG16": groups.get(d, []) for d in sorted(groups,
+                                                                                    reverse=True)}
+    cmap_cols = {k: _viridis(i, len(lines)) for i, k in enumerate(lines)}
+    layer_lines(lines, "skewness", ax=ax1, colors=cmap_cols, title="layer skewness by depth")
+    return fig
+
+
+def _viridis(i: int, n: int) -> str:
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    return to_hex(colormaps["viridis"](i / max(1, n - 1)))
