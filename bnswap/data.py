@@ -254,6 +254,18 @@ def _normalisation(x: torch.Tensor) -> tuple[tuple[float, ...], tuple[float, ...
     return tuple(round(float(v), 6) for v in mean), tuple(round(float(v), 6) for v in std)
 
 
+def _cache_key(kind: str, path: Path, imagenet_size: int) -> str:
+    """Names a source's cache entry: an archive by its content hash, torchvision's original CIFAR
+    by name, and a folder by its resolved location (so two data directories never share one)."""
+    if kind == "archive":
+        return f"jpeg-{_sha256(path)[:12]}"
+    if kind == "torchvision":
+        return "original"
+    where = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
+    prefix = {"folder": "jpeg-folder", "tiny": "folder", "imagenet": f"folder{imagenet_size}"}
+    return f"{prefix[kind]}-{where}"
+
+
 def _cache_path(name: str, key: str) -> Path:
     return cache_dir() / f"{name}-{key}-v{CACHE_FORMAT}.pt"
 
@@ -290,9 +302,7 @@ def load_dataset(name: str, data_dir: str | os.PathLike | None = None, download:
     root = resolve_data_dir(data_dir)
     looked: list[str] = []
     for kind, path in _candidates(name, root):
-        key = {"archive": f"jpeg-{_sha256(path)[:12]}", "folder": "jpeg-folder",
-               "torchvision": "original", "tiny": "folder", "imagenet": f"folder{imagenet_size}"}
-        cpath = _cache_path(name, key[kind])
+        cpath = _cache_path(name, _cache_key(kind, path, imagenet_size))
         cached = _from_cache(cpath) if cpath.exists() else None
         if cached is not None:
             return cached
