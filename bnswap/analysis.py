@@ -125,6 +125,24 @@ def by_label(runs: Runs) -> "OrderedDict[str, list[dict]]":
     return out
 
 
+def group_by(runs: Runs, *tags: str) -> "OrderedDict[Any, list[dict]]":
+    """Complete records grouped by the values of ``run.tags[tag]`` (a tuple for several tags),
+    in experiment order; configurations without records map to an empty list."""
+    out: OrderedDict[Any, list[dict]] = OrderedDict()
+    for run, _spec, record in runs:
+        key = tuple(run.tags[t] for t in tags)
+        key = key[0] if len(key) == 1 else key
+        out.setdefault(key, [])
+        if is_complete(record):
+            out[key].append(record)
+    return out
+
+
+def records_of(runs: Runs) -> list[dict]:
+    """Every complete record of ``runs``."""
+    return [rec for _, _, rec in runs if is_complete(rec)]
+
+
 def missing(runs: Runs) -> list[tuple[str, int]]:
     """``(label, seed)`` of every run without a record."""
     return [(run.label, spec.seed) for run, spec, record in runs if record is None]
@@ -438,6 +456,36 @@ def differences_from_paper(records: Sequence[dict]) -> list[str]:
     return out
 
 
+def caveats_markdown(records: Sequence[dict]) -> str:
+    """:func:`setup_markdown` plus a bullet list of :func:`differences_from_paper`."""
+    text = setup_markdown(records)
+    diffs = differences_from_paper(records)
+    if diffs:
+        text += "\n\nWhere this setup departs from the paper's:\n\n" + "\n".join(
+            f"- {d}" for d in diffs)
+    return text
+
+
+def describe_gap(ours: "Contrast", paper_effect: float, unit: str = "points",
+                 digits: int = 2) -> str:
+    """A sentence comparing our difference with the paper's (direction and relative size)."""
+    if ours.n == 0 or not math.isfinite(ours.value):
+        return "We have no records for this comparison yet."
+    p = f"{paper_effect:+.{digits}f} {unit}".rstrip()
+    o = f"{ours.value:+.{digits}f} {unit}".rstrip()
+    if ours.value == 0 or math.copysign(1, ours.value) != math.copysign(1, paper_effect):
+        return f"Ours is {o} against the paper's {p}: the opposite direction."
+    ratio = abs(ours.value / paper_effect)
+    size = ("larger than the paper's" if ratio > 1.2 else "about the paper's size" if ratio >= 0.8
+            else f"about {ratio:.0%} of the paper's size")
+    noise = ""
+    if math.isfinite(ours.se):
+        noise = f" (standard error {ours.se:.{digits}f}, n={ours.n} seeds per model)"
+    elif ours.n == 1:
+        noise = " (one seed per model, so no error bar)"
+    return f"Ours is {o} against the paper's {p}: the same direction, {size}{noise}."
+
+
 def cost_rows(runs: Runs) -> list[dict]:
     """Recorded training cost per complete record: label, seed, epochs, seconds, images/s."""
     rows = []
@@ -699,6 +747,8 @@ class Row:
     verdict: str
     command: str
     parts: list[str] = field(default_factory=list)
+    topic: str = ""
+    """The chapter that discusses the claim: saturation, asymmetry, sparsity or extended."""
 
     def as_dict(self) -> dict:
         return {"claim": self.claim, "section": self.section, "paper": self.paper,
@@ -1055,7 +1105,15 @@ def scoreboard_from(data: dict[str, Runs], profile: str) -> list[Row]:
     rows.extend(_table1_rows(data, profile))
     rows.extend(_table2_rows(data, profile))
     rows.append(_depth_row(data, profile))
+    topics = ["saturation"] * 2 + ["asymmetry"] * 3 + ["sparsity"] * 2
+    for row, topic in zip(rows, topics + ["extended"] * (len(rows) - len(topics))):
+        row.topic = topic
     return rows
+
+
+def rows_for(rows: Sequence[Row], topic: str) -> list[Row]:
+    """The scoreboard rows a chapter discusses."""
+    return [r for r in rows if r.topic == topic]
 
 
 def scoreboard(profile: str, results_dir: str | None = None, data_dir: str | None = None,
@@ -1073,6 +1131,100 @@ def scoreboard(profile: str, results_dir: str | None = None, data_dir: str | Non
 
 def verdict_counts(rows: Sequence[Row]) -> dict[str, int]:
     return {v: sum(r.verdict == v for r in rows) for v in VERDICTS}
+
+
+# ---- tables of the extended experiments -----------------------------------------------------------
+
+DATASET_NAMES = {"cifar10": "CIFAR-10", "cifar100": "CIFAR-100", "tiny_imagenet": "Tiny ImageNet",
+                 "imagenet": "ImageNet"}
+ACTIVATION_NAMES = {"tanh": "Tanh", "lecun_tanh": "LeCun Tanh", "softsign": "Softsign",
+                    "relu": "ReLU", "shifted_tanh": "shifted Tanh"}
+
+
+def _acc_cell(recs: Sequence[dict]) -> str:
+    s = accuracy(recs)
+    return s.format(1) if s.ok else "not run"
+
+
+def table1_markdown(runs: Runs) -> str:
+    """Table 1: paper | ours per (dataset, arch, activation, order); datasets without any record
+    say how to get them."""
+    g = group_by(runs, "dataset", "arch", "activation", "order")
+    t1 = paper("table1")
+    headers = ["Dataset"] + [f"{'VGG16' if a == 'vgg16' else 'MobileNet'} {ACTIVATION_NAMES[act]} "
+                             f"{o.title()}" for a, act, o in _T1_COLS]
+    body = []
+    for ds, name in DATASET_NAMES.items():
+        cells = [g.get((ds, *c), []) for c in _T1_COLS]
+        if not any(cells) and ds in ("tiny_imagenet", "imagenet"):
+            body.append([f"{name} (paper)"] + [f"{t1[(ds, *c)]:g}" for c in _T1_COLS])
+            body.append([f"{name} (ours)"] + ["not run here"] * len(_T1_COLS))
+            continue
+        body.append([f"{name} (paper)"] + [f"{t1[(ds, *c)]:g}" for c in _T1_COLS])
+        body.append([f"{name} (ours)"] + [_acc_cell(c) for c in cells])
+    return markdown_table(headers, body)
+
+
+def dataset_instructions(runs: Runs, profile: str) -> str:
+    """For each dataset of ``runs`` with no record: where to put it and the command to run."""
+    from .data import HOW_TO_GET
+
+    g = group_by(runs, "dataset")
+    lines = []
+    for ds, recs in g.items():
+        if not recs:
+            lines.append(f"- **{DATASET_NAMES[ds]}**: {HOW_TO_GET[ds]}; then "
+                         f"`{run_command('table1', profile)} --data-dir DIR`.")
+    return "\n".join(lines)
+
+
+def table2_markdown(runs: Runs) -> str:
+    """Table 2: accuracy of Convention and Swap and the change of average skewness, per
+    activation, paper next to ours."""
+    g = group_by(runs, "activation", "order")
+    pacc, pdsk = paper("table2_accuracy"), paper("table2_delta_skewness")
+    body = []
+    for act in dict.fromkeys(a for a, _ in g):
+        conv, swap = g.get((act, "convention"), []), g.get((act, "swap"), [])
+        d = contrast([(1, average_metric(swap, "skewness")),
+                      (-1, average_metric(conv, "skewness"))])
+        gap = contrast([(1, accuracy(swap)), (-1, accuracy(conv))])
+        body.append([ACTIVATION_NAMES.get(act, act),
+                     pacc.get((act, "convention"), "-"), pacc.get((act, "swap"), "-"),
+                     f"{pdsk[act]:+.2f}" if act in pdsk else "-",
+                     _acc_cell(conv), _acc_cell(swap), _signed(gap.value, 1),
+                     _signed(d.value)])
+    return markdown_table(["Activation", "paper Conv (%)", "paper Swap (%)", "paper Δ avg skew",
+                           "ours Conv (%)", "ours Swap (%)", "ours Swap - Conv", "ours Δ avg skew"],
+                          body)
+
+
+def depth_markdown(runs: Runs) -> str:
+    """Table 7: Swap VGG16_n accuracy by depth, paper next to ours, with the average skewness."""
+    g = group_by(runs, "depth")
+    t7 = paper("table7")
+    heads = ["", *[("VGG16" if d == 16 else f"VGG16_{d}") for d in g]]
+    return markdown_table(heads, [
+        ["paper (%)", *[f"{t7[d]:g}" for d in g]],
+        ["ours (%)", *[_acc_cell(r) for r in g.values()]],
+        ["ours: avg skewness", *[average_metric(r, "skewness").format(2) if r else "not run"
+                                 for r in g.values()]],
+    ])
+
+
+def mixed_channels_demo(n: int = 20000) -> dict:
+    """Why a layer can look symmetric while its channels are not: half the channels saturate
+    towards +1 (tanh of N(2, 1)), half towards -1. Returns the channels' skewness (eq. 3), the
+    layer skewness k^l (eq. 4) and the skewness of all values pooled."""
+    from scipy import stats
+
+    q = _quantiles(n)
+    pos = np.tanh(stats.norm.ppf(q, 2.0, 1.0))
+    chans = np.stack([pos, -pos, pos, -pos])
+    per = [sample_skewness(c) for c in chans]
+    return {"channel_skewness": per, "layer_skewness": float(np.mean(np.abs(per))),
+            "pooled_skewness": sample_skewness(chans.ravel()),
+            "channel_means": [float(c.mean()) for c in chans]}
 
 
 # ---- Markdown -------------------------------------------------------------------------------------

@@ -386,3 +386,40 @@ def test_sparsity_properties_match_appendix_a10():
 def test_markdown_table_escapes_pipes():
     md = A.markdown_table(["a", "b"], [["x|y", 1]])
     assert md.splitlines()[2] == "| x\\|y | 1 |"
+
+
+# ---- chapter helpers --------------------------------------------------------------------------
+
+
+def test_describe_gap_sentences():
+    same = A.describe_gap(A.Contrast(2.0, math.nan, 1), 4.61)
+    assert "same direction" in same and "43%" in same and "one seed" in same
+    assert "opposite direction" in A.describe_gap(A.Contrast(-1.0, math.nan, 1), 4.61)
+    assert "about the paper's size" in A.describe_gap(A.Contrast(4.5, 0.3, 3), 4.61)
+    assert "standard error 0.30" in A.describe_gap(A.Contrast(4.5, 0.3, 3), 4.61)
+    assert A.describe_gap(A.Contrast(math.nan, math.nan, 0), 1.0).startswith("We have no records")
+
+
+def test_tables_and_topics():
+    data = all_like_paper()
+    md1 = A.table1_markdown(data["table1"])
+    assert "Tiny ImageNet (ours) | not run here" in md1
+    assert "CIFAR-100 (ours) | 34.8 (n=1)" in md1  # 64.84 - 30
+    assert "tiny-imagenet-200" in A.dataset_instructions(data["table1"], PROFILE)
+    assert "CIFAR-10" not in A.dataset_instructions(data["table1"], PROFILE)
+    md2 = A.table2_markdown(data["table2"])
+    assert "| LeCun Tanh | 67.82 | 74.46 | +1.90 |" in md2 and "+6.6 | +1.90 |" in md2
+    md7 = A.depth_markdown(data["depth"])
+    assert md7.splitlines()[0].startswith("|  | VGG16 | VGG16_15")
+    groups = A.group_by(data["table2"], "activation", "order")
+    assert len(groups) == 6 and all(len(v) == 1 for v in groups.values())
+    rows = A.scoreboard_from(data, PROFILE)
+    assert [r.topic for r in rows[:7]] == ["saturation"] * 2 + ["asymmetry"] * 3 + ["sparsity"] * 2
+    assert len(A.rows_for(rows, "extended")) == len(rows) - 7
+
+
+def test_mixed_channels_demo_layer_symmetric_channels_not():
+    d = A.mixed_channels_demo(4000)
+    assert abs(d["pooled_skewness"]) < 0.05
+    assert d["layer_skewness"] > 1.0
+    assert d["channel_skewness"][0] == pytest.approx(-d["channel_skewness"][1])
