@@ -500,6 +500,55 @@ def cost_rows(runs: Runs) -> list[dict]:
     return rows
 
 
+def cost_markdown(data: dict[str, Runs]) -> str:
+    """Recorded cost per experiment (``data[name]`` as returned by collect): runs, how many are
+    recorded, mean seconds per run and per epoch, images per second, total training time."""
+    body = []
+    for name, runs in data.items():
+        rows = cost_rows(runs)
+        if rows:
+            sec = [r["train_seconds"] for r in rows]
+            body.append([name, len(runs), len(rows), f"{np.mean(sec) / 60:.1f}",
+                         f"{np.mean([r['seconds_per_epoch'] for r in rows]):.0f}",
+                         f"{np.mean([r['images_per_second'] for r in rows]):.0f}",
+                         f"{sum(sec) / 3600:.2f}",
+                         " / ".join(dict.fromkeys(f"{r['device']} x{r['threads']}" for r in rows))])
+        else:
+            body.append([name, len(runs), 0, "-", "-", "-", "-", "-"])
+    return markdown_table(["experiment", "runs", "recorded", "min per run", "s per epoch",
+                           "train images/s", "total hours", "device x threads"], body)
+
+
+def pilot_markdown(runs: Runs) -> str:
+    """The learning-rate pilot: test accuracy of each (order, learning rate), with the learning
+    rate the paper used (Table 3) and the one the profile's rule picks."""
+    from .experiments import HYPERPARAMETERS, get_profile
+
+    body = []
+    for run, spec, rec in runs:
+        order = run.tags["order"]
+        paper_lr = HYPERPARAMETERS[("vgg", "tanh", order, "cifar100")]["lr"]
+        prof = get_profile(spec.profile)
+        used = paper_lr if prof.lr_cap is None else min(paper_lr, prof.lr_cap)
+        acc = f"{final_accuracy(rec):.2f}" if is_complete(rec) else (
+            "diverged" if rec is not None else "not run")
+        body.append([order.title(), f"{run.tags['lr']:g}", acc, f"{paper_lr:g}",
+                     "yes" if math.isclose(run.tags["lr"], used) else ""])
+    return markdown_table(["order", "learning rate", "test accuracy (%)", "paper's lr (Table 3)",
+                           "used by this profile"], body)
+
+
+def profiles_markdown() -> str:
+    """The profiles (:data:`bnswap.experiments.PROFILES`) as a table."""
+    from .experiments import PROFILES
+
+    body = [[p.name, p.epochs or "paper (200; ImageNet 100)", f"{p.width:g}" if p.width else "1",
+             p.seeds, p.train_per_class or "all", f"{p.lr_cap:g}" if p.lr_cap else "none",
+             p.description] for p in PROFILES.values()]
+    return markdown_table(["profile", "epochs", "width", "seeds", "train images per class",
+                           "lr cap", "what it is for"], body)
+
+
 # ---- reference distributions (Appendix A.3, Figure 11) and Figure 6 -------------------------------
 
 

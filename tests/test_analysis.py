@@ -423,3 +423,16 @@ def test_mixed_channels_demo_layer_symmetric_channels_not():
     assert abs(d["pooled_skewness"]) < 0.05
     assert d["layer_skewness"] > 1.0
     assert d["channel_skewness"][0] == pytest.approx(-d["channel_skewness"][1])
+
+
+def test_cost_pilot_and_profiles_tables():
+    data = {"headline": fake_runs("headline", headline_like_paper),
+            "depth": fake_runs("depth", lambda run, spec: None)}
+    md = A.cost_markdown(data)
+    assert "| headline | 4 | 4 | 0.2 | 12 | 100 | 0.01 | cpu x1 |" in md
+    assert "| depth | 9 | 0 |" in md
+    pilot = fake_runs("pilot", lambda run, spec: make_record(spec, acc=10 * run.tags["lr"]))
+    pm = A.pilot_markdown(pilot)
+    # smoke caps the learning rate at 0.01: lr 0.01 is the one used for both orders.
+    assert "| Swap | 0.01 | 0.10 | 0.1 | yes |" in pm and "| Convention | 0.1 | 1.00 | 0.01 |  |" in pm
+    assert "| cpu |" in A.profiles_markdown()
