@@ -97,6 +97,19 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, norm: Normalize
     return loss_sum / x.shape[0], 100.0 * correct / x.shape[0]
 
 
+def train_step(model: nn.Module, opt: torch.optim.Optimizer, xb: torch.Tensor, yb: torch.Tensor,
+               autocast: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+    """One SGD step on a batch: forward (bf16 autocast when ``autocast``), cross-entropy,
+    backward, optimizer step. Returns the (undetached) loss and the logits."""
+    with torch.autocast(xb.device.type, dtype=torch.bfloat16, enabled=autocast):
+        logits = model(xb)
+        loss = F.cross_entropy(logits.float(), yb)
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+    return loss, logits
+
+
 def _save_atomic(obj, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -162,12 +175,7 @@ def train(spec: RunSpec, data: ImageData, device: str | torch.device = "cpu",
             idx = perm[step * spec.batch_size:(step + 1) * spec.batch_size]
             xb = random_crop_flip(norm(train_x[idx]), 4, gen)
             yb = train_y[idx]
-            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cuda):
-                logits = model(xb)
-                loss = F.cross_entropy(logits.float(), yb)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
+            loss, logits = train_step(model, opt, xb, yb, cuda)
             loss_sum += loss.detach() * idx.numel()
             correct += (logits.detach().argmax(1) == yb).sum()
         seen = min(n, steps * spec.batch_size)
