@@ -271,7 +271,7 @@ class Correlation:
     def format(self) -> str:
         if not self.ok:
             return f"not enough points (n={self.n})"
-        return f"r = {self.r:+.2f}, Spearman ρ = {self.rho:+.2f} (n={self.n})"
+        return f"r = {signed(self.r)}, Spearman ρ = {signed(self.rho)} (n={self.n})"
 
 
 def correlation(x: Sequence[float], y: Sequence[float]) -> Correlation:
@@ -471,8 +471,8 @@ def describe_gap(ours: "Contrast", paper_effect: float, unit: str = "points",
     """A sentence comparing our difference with the paper's (direction and relative size)."""
     if ours.n == 0 or not math.isfinite(ours.value):
         return "We have no records for this comparison yet."
-    p = f"{paper_effect:+.{digits}f} {unit}".rstrip()
-    o = f"{ours.value:+.{digits}f} {unit}".rstrip()
+    p = f"{signed(paper_effect, digits)} {unit}".rstrip()
+    o = f"{signed(ours.value, digits)} {unit}".rstrip()
     if ours.value == 0 or math.copysign(1, ours.value) != math.copysign(1, paper_effect):
         return f"Ours is {o} against the paper's {p}: the opposite direction."
     ratio = abs(ours.value / paper_effect)
@@ -806,11 +806,17 @@ class Row:
 
 
 def _pts(x: float) -> str:
-    return f"{x:+.2f} points" if math.isfinite(x) else "not run"
+    return f"{signed(x)} points" if math.isfinite(x) else "not run"
 
 
-def _signed(x: float, digits: int = 2) -> str:
-    return f"{x:+.{digits}f}" if math.isfinite(x) else "not run"
+def signed(x: float, digits: int = 2) -> str:
+    """``x`` with an explicit sign, never "-0.00"; "not run" for nan."""
+    if x is None or not math.isfinite(x):
+        return "not run"
+    return f"{round(x, digits) + 0.0:+.{digits}f}"
+
+
+_signed = signed
 
 
 def _label_stats(groups: dict, fn: Callable[[Sequence[dict]], Stat]) -> dict[str, Stat]:
@@ -861,7 +867,7 @@ def _headline_rows(data: dict, profile: str) -> list[Row]:
     v_layer = verdict_symmetric(layer_skew, chan_skew)
     ours = (f"avg layer skewness Swap {get(sk, 'Swap').format(2)} vs Convention "
             f"{get(sk, 'Convention').format(2)} ({_signed(c.value)}); ")
-    ours += (f"Swap block {where}: pooled layer skewness {layer_skew:+.2f} vs mean channel "
+    ours += (f"Swap block {where}: pooled layer skewness {signed(layer_skew)} vs mean channel "
              f"|skewness| {chan_skew:.2f}" if where else "no captured layer samples")
     rows.append(Row(
         "Swap's channels saturate asymmetrically while whole-layer distributions stay symmetric",

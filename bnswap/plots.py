@@ -242,14 +242,14 @@ def channel_vs_layer(records: Mapping[str, dict | None], layer: int = 7,
         bins = np.linspace(min(-bound, pooled.min()), max(bound, pooled.max()), 41)
         _hist(ax, pooled.ravel(), c, bins)
         ax.set_title(f"{label}, block {layer + 1}: whole layer\n(skewness "
-                     f"{A.sample_skewness(pooled.ravel()):+.2f})", fontsize=9)
+                     f"{A.signed(A.sample_skewness(pooled.ravel()))})", fontsize=9)
         ax.set_xlabel("activation output")
         ax.set_ylabel("density")
         ncols = math.ceil(channels / 2)
         for k in range(min(channels, per_ch.shape[0])):
             a = fig.add_subplot(grid[2 * row + k // ncols, 2 + k % ncols])
             _hist(a, per_ch[k], c, bins)
-            a.set_title(f"ch {k + 1}: skew {A.sample_skewness(per_ch[k]):+.1f}", fontsize=7.5)
+            a.set_title(f"ch {k + 1}: skew {A.signed(A.sample_skewness(per_ch[k]), 1)}", fontsize=7.5)
             a.set_yticks([])
             a.tick_params(labelsize=7)
     return fig
@@ -359,7 +359,7 @@ def reference_histograms(n: int = 20000) -> Figure:
     for ax, (name, x) in zip(axes, dists.items()):
         m = metrics[name]
         ax.hist(x, bins=np.linspace(-1, 1, 41), color="0.45")
-        ax.set_title(f"{name}\nsaturation {m['saturation']:.2f}, skewness {m['skewness']:+.2f}",
+        ax.set_title(f"{name}\nsaturation {m['saturation']:.2f}, skewness {A.signed(m['skewness'])}",
                      fontsize=8)
         ax.set_yticks([])
         ax.set_xlabel("value", fontsize=8)
@@ -379,7 +379,7 @@ def bn_after_tanh(settings: Sequence[tuple[float, float]] = ((0.0, 0.5), (0.0, 3
     for i, (mu, sigma) in enumerate(settings):
         c = _CYCLE[i]
         m, s = A.tanh_output_stats(mu, sigma)
-        lab = f"input N({mu:g}, {sigma:g}²): μ̂={m:+.2f}, σ̂={s:.2f}"
+        lab = f"input N({mu:g}, {sigma:g}²): μ̂={A.signed(m)}, σ̂={s:.2f}"
         ax.plot(x, A.bn_after_tanh(x, mu, sigma), color=c, lw=1.2, label=lab)
         pts = A.normal_quantile_points(mu, sigma, 41)
         pts = pts[np.abs(pts) <= 6]
