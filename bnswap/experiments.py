@@ -34,6 +34,7 @@ SCHEDULE = {  # epochs, LR milestones, batch size (Tables 3-6; Convention and Sw
     "tiny_imagenet": (200, (100, 150), 128), "imagenet": (100, (30, 60), 256),
 }
 IMAGENET_SWAP_MILESTONES = (60, 90)
+PAPER_ORDERS = ("convention", "swap", "nwdbn", "nobn")
 
 
 def paper_spec(arch: str, order: str, activation: str, dataset: str, **overrides) -> RunSpec:
@@ -43,6 +44,10 @@ def paper_spec(arch: str, order: str, activation: str, dataset: str, **overrides
     Convention's; ``nwdbn`` is Convention with no weight decay on BN's gamma and beta (Section 4.2).
     The hidden FC blocks keep BN on CIFAR and drop it on Tiny ImageNet/ImageNet (Section 7.1).
     """
+    if order not in PAPER_ORDERS:
+        raise ValueError(f"unknown order {order!r}; choose one of: {', '.join(PAPER_ORDERS)}")
+    if dataset not in _COLUMNS:
+        raise ValueError(f"unknown dataset {dataset!r}; choose one of: {', '.join(_COLUMNS)}")
     family = "mobilenet" if arch == "mobilenet" else "vgg"
     act_family = "relu" if activation == "relu" else "tanh"
     nwdbn = order == "nwdbn"

@@ -79,8 +79,12 @@ class Store:
         path = self.path(spec)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
-        os.replace(tmp, path)
+        try:
+            tmp.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+            os.replace(tmp, path)
+        except BaseException:  # a failed write leaves neither a partial record nor a temp file
+            tmp.unlink(missing_ok=True)
+            raise
         return record
 
     def records(self) -> Iterable[dict]:

@@ -1,0 +1,190 @@
+"""Experiment specs and profiles, checked against the paper's Appendix A.1 tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from bnswap.experiments import (EXPERIMENTS, HYPERPARAMETERS, PROFILES, get_experiment,
+                                get_profile, paper_spec)
+from bnswap.spec import RunSpec
+
+# Cells read off the paper's Tables 3-6 (Appendix A.1): (lr, weight decay).
+PAPER_CELLS = {
+    # Table 3, VGG16 Tanh
+    ("vgg", "tanh", "convention", "cifar10"): (0.1, 0.0001),
+    ("vgg", "tanh", "convention", "cifar100"): (0.01, 0.0005),
+    ("vgg", "tanh", "swap", "cifar100"): (0.1, 0.0005),
+    ("vgg", "tanh", "swap", "cifar10"): (0.01, 0.001),
+    ("vgg", "tanh", "swap", "imagenet"): (0.01, 0.001),
+    # Table 4, VGG16 ReLU
+    ("vgg", "relu", "convention", "tiny_imagenet"): (0.1, 0.0001),
+    ("vgg", "relu", "convention", "cifar100"): (0.01, 0.005),
+    ("vgg", "relu", "swap", "imagenet"): (0.01, 0.0005),
+    # Table 5, MobileNet Tanh
+    ("mobilenet", "tanh", "convention", "tiny_imagenet"): (0.01, 0.0001),
+    ("mobilenet", "tanh", "swap", "tiny_imagenet"): (0.1, 0.0001),
+    ("mobilenet", "tanh", "convention", "cifar100"): (0.1, 0.0005),
+    # Table 6, MobileNet ReLU
+    ("mobilenet", "relu", "convention", "tiny_imagenet"): (0.01, 0.005),
+    ("mobilenet", "relu", "swap", "imagenet"): (0.1, 0.0001),
+    ("mobilenet", "relu", "convention", "imagenet"): (0.01, 0.0001),
+}
+
+
+@pytest.mark.parametrize("cell", sorted(PAPER_CELLS))
+def test_hyperparameters_match_paper_tables(cell) -> None:
+    lr, wd = PAPER_CELLS[cell]
+    assert HYPERPARAMETERS[cell] == {"lr": lr, "wd": wd}
+    family, act, order, ds = cell
+    s = paper_spec("mobilenet" if family == "mobilenet" else "vgg16", order, act, ds)
+    assert (s.lr, s.wd_weight, s.wd_gamma, s.wd_beta) == (lr, wd, wd, wd)
+
+
+def test_hyperparameter_table_is_complete() -> None:
+    # 2 architectures x 2 activations x 2 orders x 4 datasets, every value one the paper swept.
+    assert len(HYPERPARAMETERS) == 32
+    assert {v["lr"] for v in HYPERPARAMETERS.values()} <= {0.1, 0.01}
+    assert {v["wd"] for v in HYPERPARAMETERS.values()} <= {0.005, 0.001, 0.0005, 0.0001}
+
+
+@pytest.mark.parametrize("dataset,order,epochs,milestones,batch", [
+    ("cifar10", "convention", 200, (100, 150), 128),
+    ("tiny_imagenet", "swap", 200, (100, 150), 128),
+    ("imagenet", "convention", 100, (30, 60), 256),
+    ("imagenet", "swap", 100, (60, 90), 256),  # Tables 3-6: Swap drops the LR later on ImageNet
+])
+def test_schedules(dataset, order, epochs, milestones, batch) -> None:
+    s = paper_spec("vgg16", order, "tanh", dataset)
+    assert (s.epochs, s.milestones, s.batch_size, s.momentum) == (epochs, milestones, batch, 0.9)
+
+
+def test_paper_spec_rules() -> None:
+    # FC blocks keep BN on CIFAR only (Section 7.1).
+    assert paper_spec("vgg16", "swap", "tanh", "cifar100").fc_bn
+    assert not paper_spec("vgg16", "swap", "tanh", "tiny_imagenet").fc_bn
+    assert not paper_spec("vgg16", "swap", "tanh", "imagenet").fc_bn
+    # Other bounded activations use the Tanh tables; NoBN uses Convention's.
+    tanh = paper_spec("vgg16_11", "swap", "tanh", "cifar100")
+    assert paper_spec("vgg16_11", "swap", "lecun_tanh", "cifar100").replace(
+        activation="tanh") == tanh
+    nobn = paper_spec("vgg16_11", "nobn", "tanh", "cifar100")
+    conv = paper_spec("vgg16_11", "convention", "tanh", "cifar100")
+    assert (nobn.order, nobn.lr, nobn.wd_weight) == ("nobn", conv.lr, conv.wd_weight)
+    assert paper_spec("vgg16_11", "swap", "tanh", "cifar100", seed=2, width=0.5).seed == 2
+
+
+def test_unknown_names_raise_value_error() -> None:
+    with pytest.raises(ValueError) as err:
+        get_experiment("table9")
+    assert all(name in str(err.value) for name in EXPERIMENTS)
+    with pytest.raises(ValueError) as err:
+        get_profile("tpu")
+    assert all(name in str(err.value) for name in PROFILES)
+    with pytest.raises(ValueError, match="choose one of"):
+        paper_spec("resnet", "swap", "tanh", "cifar10")
+    with pytest.raises(ValueError, match="choose one of"):
+        paper_spec("vgg16", "swap", "gelu", "cifar10")
+    with pytest.raises(ValueError, match="choose one of"):
+        paper_spec("vgg16", "sideways", "tanh", "cifar10")
+    with pytest.raises(ValueError, match="choose one of"):
+        paper_spec("vgg16", "swap", "tanh", "mnist")
+
+
+# ---- profiles -------------------------------------------------------------------------------------
+
+
+def test_cpu_profile_scales_milestones_and_caps_lr() -> None:
+    cpu = get_profile("cpu")
+    (s,) = cpu.apply(paper_spec("vgg16_11", "swap", "tanh", "cifar100"))
+    assert (s.epochs, s.milestones) == (10, (5, 8))
+    assert s.lr == 0.01 and s.width == 0.25 and s.profile == "cpu" and s.seed == 0
+    (i,) = cpu.apply(paper_spec("vgg16", "swap", "tanh", "imagenet"))
+    assert i.milestones == (6, 9)
+    (c,) = cpu.apply(paper_spec("vgg16", "convention", "tanh", "imagenet"))
+    assert c.milestones == (3, 6)
+
+
+def test_full_profile_is_the_paper() -> None:
+    paper = paper_spec("vgg16_11", "swap", "tanh", "cifar100")
+    runs = get_profile("full").apply(paper)
+    assert [r.seed for r in runs] == [0, 1, 2]
+    assert all(r.replace(seed=0) == paper for r in runs)
+
+
+@pytest.mark.parametrize("name", sorted(PROFILES))
+def test_profile_seed_count_and_fields(name: str) -> None:
+    prof = get_profile(name)
+    paper = paper_spec("vgg16_11", "convention", "tanh", "cifar100")
+    runs = prof.apply(paper)
+    assert len(runs) == prof.seeds
+    assert [r.seed for r in runs] == list(range(prof.seeds))
+    assert len({r.key() for r in runs}) == prof.seeds
+    for r in runs:
+        assert r.profile == name
+        assert r.epochs == (prof.epochs or paper.epochs)
+        assert r.width == (prof.width or paper.width)
+        assert r.train_per_class == prof.train_per_class
+        assert all(1 <= m <= r.epochs for m in r.milestones)
+        assert list(r.milestones) == sorted(set(r.milestones))
+    assert prof.to_dict()["name"] == name
+
+
+def test_smoke_profile_is_small() -> None:
+    (s,) = get_profile("smoke").apply(paper_spec("vgg16_11", "swap", "tanh", "cifar100"))
+    assert s.epochs == 1 and s.width <= 0.125 and s.train_per_class is not None
+
+
+# ---- experiments ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("profile", sorted(PROFILES))
+@pytest.mark.parametrize("name", sorted(EXPERIMENTS))
+def test_every_experiment_expands_under_every_profile(name: str, profile: str) -> None:
+    exp = get_experiment(name)
+    prof = get_profile(profile)
+    pairs = exp.expand(profile)
+    assert len(pairs) == len(exp.runs) * prof.seeds > 0
+    assert exp.expand(prof) == pairs
+    keys = [spec.key() for _, spec in pairs]
+    assert len(set(keys)) == len(keys), "two runs of one experiment would share a record"
+    for run, spec in pairs:
+        assert isinstance(spec, RunSpec) and spec.profile == profile
+        assert run in exp.runs and run.label
+        assert RunSpec.from_dict(spec.to_dict()) == spec
+
+
+def test_experiment_contents() -> None:
+    headline = get_experiment("headline")
+    orders = [(r.spec.order, r.spec.wd_gamma == 0) for r in headline.runs]
+    assert orders == [("convention", False), ("swap", False), ("convention", True),
+                      ("nobn", False)]
+    assert all(r.spec.arch == "vgg16_11" and r.spec.dataset == "cifar100" for r in headline.runs)
+
+    beta = [r.spec for r in get_experiment("beta_sweep").runs]
+    assert [s.wd_beta for s in beta] == pytest.approx([i * 1e-4 for i in range(11)])
+    assert all(s.wd_gamma == 0 and s.order == "convention" for s in beta)  # NWDBN base
+
+    affine = [r.spec for r in get_experiment("affine_sweep").runs]
+    assert [s.wd_gamma for s in affine] == [0, 1e-6, 5e-6, 1e-5, 5e-5, 1e-4, 5e-4]
+    assert all(s.wd_beta == s.wd_gamma and s.order == "swap" for s in affine)
+
+    table1 = get_experiment("table1").runs
+    assert len(table1) == 4 * 2 * 2 * 2
+    assert {(r.spec.dataset, r.spec.arch, r.spec.activation, r.spec.order) for r in table1} == {
+        (d, a, f, o) for d in ("cifar10", "cifar100", "tiny_imagenet", "imagenet")
+        for a in ("vgg16", "mobilenet") for f in ("tanh", "relu") for o in ("convention", "swap")}
+
+    table2 = get_experiment("table2").runs
+    assert {(r.spec.activation, r.spec.order) for r in table2} == {
+        (a, o) for a in ("tanh", "lecun_tanh", "softsign") for o in ("convention", "swap")}
+
+    depth = sorted(r.spec.arch for r in get_experiment("depth").runs)
+    assert depth == sorted(["vgg16"] + [f"vgg16_{n}" for n in range(8, 16)])
+
+    assert {r.spec.activation for r in get_experiment("shifted_tanh").runs} == {"shifted_tanh"}
+
+
+def test_pilot_fixes_its_learning_rates_under_every_profile() -> None:
+    for profile in PROFILES:
+        lrs = sorted({spec.lr for _, spec in get_experiment("pilot").expand(profile)})
+        assert lrs == [0.01, 0.1]
