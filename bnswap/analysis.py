@@ -165,8 +165,9 @@ def status_markdown(name: str, profile: str, runs: Runs) -> str:
     done = total - len(miss) - len(bad)
     text = f"**{name}** ({profile} profile): {done} of {total} runs recorded."
     if miss:
-        labels = ", ".join(dict.fromkeys(label for label, _ in miss))
-        text += f" Not run yet: {labels}. Run them with `{run_command(name, profile)}`."
+        labels = list(dict.fromkeys(label for label, _ in miss))
+        shown = ", ".join(labels[:6]) + (f" and {len(labels) - 6} more" if len(labels) > 6 else "")
+        text += f" Not run yet: {shown}. Run them with `{run_command(name, profile)}`."
     if bad:
         text += " Diverged (recorded as failed): " + ", ".join(
             dict.fromkeys(label for label, _, _ in bad)) + "."
@@ -477,7 +478,8 @@ def describe_gap(ours: "Contrast", paper_effect: float, unit: str = "points",
         return f"Ours is {o} against the paper's {p}: the opposite direction."
     ratio = abs(ours.value / paper_effect)
     size = ("larger than the paper's" if ratio > 1.2 else "about the paper's size" if ratio >= 0.8
-            else f"about {ratio:.0%} of the paper's size")
+            else f"about {ratio:.0%} of the paper's size" if ratio >= 0.01
+            else "less than 1% of the paper's size")
     noise = ""
     if math.isfinite(ours.se):
         noise = f" (standard error {ours.se:.{digits}f}, n={ours.n} seeds per model)"
@@ -1227,7 +1229,7 @@ def dataset_instructions(runs: Runs, profile: str) -> str:
     g = group_by(runs, "dataset")
     lines = []
     for ds, recs in g.items():
-        if not recs:
+        if not recs and ds in ("tiny_imagenet", "imagenet"):  # CIFAR is found or downloaded
             lines.append(f"- **{DATASET_NAMES[ds]}**: {HOW_TO_GET[ds]}; then "
                          f"`{run_command('table1', profile)} --data-dir DIR`.")
     return "\n".join(lines)

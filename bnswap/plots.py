@@ -312,6 +312,7 @@ def learning_curves(groups: Mapping[str, Sequence[dict]], key: str = "train_loss
         not_run(ax)
     else:
         ax.set_xlabel("epoch")
+        ax.xaxis.get_major_locator().set_params(integer=True)
         ax.set_ylabel(key.replace("_", " "))
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
