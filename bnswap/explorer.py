@@ -377,7 +377,7 @@ _TEMPLATE = r"""<div id="@ID@" class="bnswap-explorer" style="font-family:sans-s
 <label>activation <select id="@ID@-activation">@OPTIONS@</select></label>
 </div>
 <pre id="@ID@-readout" style="margin:0.5em 0;white-space:pre-wrap"></pre>
-<svg id="@ID@-plot" width="750" height="210" viewBox="0 0 750 210" role="img"
+<svg id="@ID@-plot" viewBox="0 0 750 210" style="width:100%;max-width:750px;height:auto" role="img"
  aria-label="input, activation output and BN output histograms"></svg>
 <script type="application/json" id="@ID@-data">@DATA@</script>
 <script>
@@ -461,3 +461,45 @@ _TEMPLATE = r"""<div id="@ID@" class="bnswap-explorer" style="font-family:sans-s
 })();
 </script>
 </div>"""
+
+
+def skewness_peaks(stats: OutputStats) -> list[dict[str, float]]:
+    """For each input mean on the grid: the input std at which |skewness| peaks, the peak, and
+    the distance in sigma from the peak to where |skewness| has fallen to half of it, below
+    (``half_below``) and above (``half_above``; ``None`` when it is still above half at the grid's
+    largest sigma)."""
+    rows = []
+    sigmas = stats.sigma[0, :]
+    for i, m in enumerate(stats.mu[:, 0]):
+        a = np.abs(stats.skewness[i])
+        j = int(np.argmax(a))
+        half = a >= a[j] / 2
+        lo = j
+        while lo > 0 and half[lo - 1]:
+            lo -= 1
+        hi = j
+        while hi + 1 < len(a) and half[hi + 1]:
+            hi += 1
+        rows.append({"mu": float(m), "sigma": float(sigmas[j]), "peak": float(a[j]),
+                     "half_below": float(sigmas[j] - sigmas[lo]) if lo > 0 else None,
+                     "half_above": float(sigmas[hi] - sigmas[j]) if hi + 1 < len(a) else None})
+    return rows
+
+
+def plot_sparsity_heatmaps(stats: OutputStats):
+    """Sparsity of act(X) itself (what a Convention block outputs, 1 - saturation) next to the
+    sparsity after a following BN (what a Swap block outputs), over (mu, sigma)."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(9.5, 3.6), constrained_layout=True)
+    mus, sigmas = stats.mu[:, 0], stats.sigma[0, :]
+    panels = ((stats.raw_sparsity, f"{LABELS[stats.activation]} output (no BN after)"),
+              (stats.bn_sparsity, f"BN({LABELS[stats.activation]} output)"))
+    for ax, (values, title) in zip(axes, panels):
+        im = ax.pcolormesh(mus, sigmas, values.T, shading="nearest", cmap="viridis", vmin=0,
+                           vmax=1)
+        ax.set_title(title)
+        ax.set_xlabel(r"input mean $\mu$")
+        ax.set_ylabel(r"input std $\sigma$")
+    fig.colorbar(im, ax=axes.tolist(), label="sparsity (Section 5.2)")
+    return fig
