@@ -53,7 +53,11 @@ def write_cifar_archive(data_dir: Path, staging: Path, name: str = "cifar100",
     archive = data_dir / f"{name}-jpg.tar.gz"
     data_dir.mkdir(parents=True, exist_ok=True)
     with tarfile.open(archive, "w:gz") as tar:
-        tar.add(staging / name, arcname=name)
+        # Members in creation order (classes unsorted), so labels cannot come from archive order.
+        for split in ("train", "test"):
+            for cls in COLOURS:
+                for f in sorted((staging / name / split / cls).iterdir(), reverse=True):
+                    tar.add(f, arcname=f"{name}/{split}/{cls}/{f.name}")
     return archive
 
 

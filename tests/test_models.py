@@ -72,7 +72,7 @@ def test_block_layout_by_inspection(arch: str, order: str) -> None:
 
 
 @pytest.mark.parametrize("order", ORDERS)
-@pytest.mark.parametrize("arch", ["vgg16_11", "vgg11", "mobilenet"])
+@pytest.mark.parametrize("arch", ARCHS)
 def test_forward_runs_children_in_layout_order(arch: str, order: str) -> None:
     """Behaviour, not just registration: the modules fire in the documented order."""
     model = build_model(arch, order, "tanh", 10, width=TINY).train()
@@ -87,7 +87,7 @@ def test_forward_runs_children_in_layout_order(arch: str, order: str) -> None:
 
 
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
-@pytest.mark.parametrize("arch", ["vgg16", "vgg16_8", "vgg11", "mobilenet"])
+@pytest.mark.parametrize("arch", ARCHS)
 def test_swap_bn_inputs_lie_in_activation_range(arch: str, activation: str) -> None:
     """In Swap every BN normalises the activation's output: its input is that output, in range."""
     info = activation_info(activation)
