@@ -188,3 +188,15 @@ def test_pilot_fixes_its_learning_rates_under_every_profile() -> None:
     for profile in PROFILES:
         lrs = sorted({spec.lr for _, spec in get_experiment("pilot").expand(profile)})
         assert lrs == [0.01, 0.1]
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"arch": "resnet"}, "unknown arch"), ({"order": "nwdbn"}, "unknown order"),
+    ({"activation": "gelu"}, "unknown activation"), ({"dataset": "mnist"}, "unknown dataset"),
+    ({"epochs": 0}, "epochs"), ({"batch_size": 1}, "batch_size"), ({"width": 0.0}, "width"),
+])
+def test_run_spec_rejects_bad_values(change, message) -> None:
+    # nwdbn is a paper_spec name, not a model order: RunSpec must get "convention" + zero BN decay.
+    good = paper_spec("vgg16_11", "swap", "tanh", "cifar100")
+    with pytest.raises(ValueError, match=message):
+        good.replace(**change)
