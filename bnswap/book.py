@@ -28,7 +28,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+PACKAGE_PARENT = Path(__file__).resolve().parent.parent
+"""The folder holding the ``bnswap`` package (put on the kernels' PYTHONPATH)."""
+REPO = PACKAGE_PARENT
 BOOK = REPO / "book"
 CHAPTERS = ("intro", "saturation", "asymmetry", "sparsity", "extended", "explorer")
 """Chapter notebooks in book order (``_toc.yml`` lists the same)."""
@@ -125,8 +127,8 @@ def kernel_environment(tmp: Path, data_dir: str | None, results_dir: str | None)
         "display_name": "Python 3 (ipykernel)", "language": "python"}))
     env = {"JUPYTER_PATH": os.pathsep.join(p for p in (str(tmp), os.environ.get("JUPYTER_PATH"))
                                            if p),
-           "PYTHONPATH": os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH"))
-                                         if p),
+           "PYTHONPATH": os.pathsep.join(p for p in (str(PACKAGE_PARENT),
+                                                     os.environ.get("PYTHONPATH")) if p),
            "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     if data_dir:
         env["BNSWAP_DATA_DIR"] = str(Path(data_dir).expanduser().resolve())
