@@ -75,7 +75,8 @@ def fake_book(tmp_path, monkeypatch):
         "import os\nprint(profile, device, train_missing, data_dir, results_dir)",
         "print(os.getcwd() == os.environ['EXPECTED_CWD'])\n"
         "print(os.environ['BNSWAP_RESULTS_DIR'] == os.environ['EXPECTED_RESULTS'])",
-        "import bnswap, os\nprint(os.path.dirname(bnswap.__file__) == os.environ['EXPECTED_PKG'])",
+        "import bnswap, os, sys\nprint(os.path.dirname(bnswap.__file__) == os.environ['EXPECTED_PKG'],"
+        " sys.executable == os.environ['EXPECTED_PYTHON'])",
         parameters=params)
     bad = _notebook("x = 1", "raise ValueError('deliberate failure')", "y = 2", parameters=params)
     nbformat.write(bad, bookdir / "intro.ipynb")
@@ -86,6 +87,7 @@ def fake_book(tmp_path, monkeypatch):
     monkeypatch.setenv("EXPECTED_CWD", str(bookdir.resolve()))
     monkeypatch.setenv("EXPECTED_RESULTS", str(results.resolve()))
     monkeypatch.setenv("EXPECTED_PKG", str((REPO / "bnswap").resolve()))
+    monkeypatch.setenv("EXPECTED_PYTHON", sys.executable)
     return bookdir, results
 
 
@@ -112,7 +114,7 @@ def test_runner_injects_parameters_and_cleans_metadata(fake_book, tmp_path, caps
     outputs = [_text(c) for c in nb["cells"] if c["cell_type"] == "code"]
     assert "smoke cpu False None None" in outputs[2]
     assert outputs[3].split() == ["True", "True"]
-    assert outputs[4].strip() == "True"
+    assert outputs[4].split() == ["True", "True"], "kernel: this interpreter, this package"
     assert "papermill" not in nb["metadata"] and "widgets" not in nb["metadata"]
     for cell in nb["cells"]:
         assert "papermill" not in cell["metadata"] and "execution" not in cell["metadata"]
