@@ -10,7 +10,7 @@
 
 :func:`measure` computes all three for every block of a model over a whole dataset in ONE
 streaming pass. Appendix A.11's Algorithm 1 needs three passes (mean, variance, third moment);
-we instead merge per-batch central moments in float64 (Pebay 2008's pairwise update), which is
+we instead merge central moments of small chunks in float64 (Pebay 2008's update), which is
 exact up to rounding, and keep per-channel sums of ``|g|`` and running channel maxima, so nothing
 but O(channels) numbers per layer is ever held.
 
@@ -40,8 +40,7 @@ def _channel_view(x: torch.Tensor) -> torch.Tensor:
 CHUNK_ELEMENTS = 16384
 """Elements per chunk in the streaming statistics on CPU. Small chunks keep the float64
 temporaries in cache (no page faults from fresh large allocations) and under torch's parallel
-grain size, so the reductions run without thread synchronisation; on a loaded 2-core machine
-this made :func:`measure` about 2x faster than whole-batch float64 reductions."""
+grain size, so the reductions run without thread synchronisation (see benchmarks/bench.py)."""
 
 
 def _row_chunks(x: torch.Tensor) -> Iterator[torch.Tensor]:
@@ -79,8 +78,9 @@ def _abs_max_rows(a: torch.Tensor) -> torch.Tensor:
 class ChannelMoments:
     """Per-channel count, mean and central moment sums M2, M3, merged batch by batch (float64).
 
-    Each batch is taken in small chunks; every chunk's exact float64 moments are merged in with
-    Pebay's (2008) pairwise update, so a batch counts as the sequence of its chunks.
+    A batch is taken in small chunks whose exact float64 moments are combined with the multi-set
+    form of Chan et al.'s / Pebay's (2008) update; the batch's moments are then merged into the
+    running ones pairwise. Nothing larger than a chunk is ever held in float64.
     """
 
     n: int = 0
@@ -89,23 +89,51 @@ class ChannelMoments:
     m3: torch.Tensor | None = None
 
     def update(self, x: torch.Tensor) -> None:
-        for rows in _row_chunks(x):
-            self._add_rows(rows)
+        self._update(x)
 
-    def _add_rows(self, rows: torch.Tensor) -> None:
-        """Merge the moments of a ``[rows, C]`` chunk (one value per channel in each row)."""
-        nb = rows.shape[0]
-        if nb == 0:
+    def _update(self, x: torch.Tensor, abs_stats: "AbsStats | None" = None) -> None:
+        """Add every value of ``x`` [N, C, ...]; also add their per-channel |x| sums to
+        ``abs_stats`` (without channel maxima), reusing the float64 chunks."""
+        ns: list[int] = []
+        means: list[torch.Tensor] = []
+        m2s: list[torch.Tensor] = []
+        m3s: list[torch.Tensor] = []
+        abs_sums: list[torch.Tensor] = []
+        for rows in _row_chunks(x):
+            nb = rows.shape[0]
+            if nb == 0:
+                continue
+            v = rows.double()
+            mb = v.mean(0)
+            d = v - mb
+            if abs_stats is not None:
+                abs_sums.append(v.abs().sum(0))
+            d2 = d * d
+            ns.append(nb)
+            means.append(mb)
+            m2s.append(d2.sum(0))
+            m3s.append(d2.mul_(d).sum(0))
+        if abs_stats is not None:
+            abs_stats._add_sums(x.shape[1], abs_sums, None, sum(ns) * x.shape[1], x)
+        if not ns:
             return
-        v = rows.double()
-        mb = v.mean(0)
-        d = v - mb
-        d2 = d * d
-        m2b = d2.sum(0)
-        m3b = d2.mul_(d).sum(0)
+        if len(ns) == 1:
+            self._merge(ns[0], means[0], m2s[0], m3s[0])
+            return
+        # Combine the chunks: with d_k = mean_k - mean,
+        # M2 = sum M2_k + sum n_k d_k^2,  M3 = sum M3_k + 3 sum d_k M2_k + sum n_k d_k^3.
+        nk = torch.tensor(ns, dtype=torch.float64, device=means[0].device)[:, None]
+        mk, m2k = torch.stack(means), torch.stack(m2s)
+        nb = sum(ns)
+        mb = (nk * mk).sum(0) / nb
+        dk = mk - mb
+        ndk2 = nk * dk * dk
+        m2b = m2k.sum(0) + ndk2.sum(0)
+        m3b = torch.stack(m3s).sum(0) + 3.0 * (dk * m2k).sum(0) + (ndk2 * dk).sum(0)
         self._merge(nb, mb, m2b, m3b)
 
     def _merge(self, nb: int, mb: torch.Tensor, m2b: torch.Tensor, m3b: torch.Tensor) -> None:
+        """Pebay's pairwise update: merge a set of ``nb`` values with moments (mb, m2b, m3b)."""
         if self.n == 0:
             self.n, self.mean, self.m2, self.m3 = nb, mb, m2b, m3b
             return
@@ -138,27 +166,26 @@ class AbsStats:
     abs_max: torch.Tensor | None = None
 
     def update(self, x: torch.Tensor) -> None:
+        sums, maxima = [], []
         for rows in _row_chunks(x):
-            self._add_rows(rows)
+            if rows.shape[0] == 0:
+                continue
+            a = rows.abs()
+            sums.append(a.sum(0, dtype=torch.float64))
+            maxima.append(_abs_max_rows(a))
+        self._add_sums(x.shape[1], sums, maxima, x.numel(), x)
 
-    def _add_rows(self, rows: torch.Tensor, keep_max: bool = True) -> None:
-        """Add a ``[rows, C]`` chunk; ``keep_max=False`` skips the channel maxima (saturation
-        needs only the sums)."""
-        if rows.shape[0] == 0:
-            if self.abs_sum is None:
-                self.abs_sum = rows.new_zeros(rows.shape[1], dtype=torch.float64)
-                self.abs_max = rows.new_zeros(rows.shape[1], dtype=torch.float64)
-            return
-        a = rows.abs()
-        s = a.sum(0, dtype=torch.float64)
+    def _add_sums(self, channels: int, sums: list[torch.Tensor],
+                  maxima: list[torch.Tensor] | None, count: int, like: torch.Tensor) -> None:
+        """Add per-chunk channel sums of |g| (and channel maxima, unless ``maxima`` is None)."""
         if self.abs_sum is None:
-            self.abs_sum = s
-            self.abs_max = torch.zeros_like(s)
-        else:
-            self.abs_sum += s
-        if keep_max:
-            torch.maximum(self.abs_max, _abs_max_rows(a).double(), out=self.abs_max)
-        self.n += a.numel()
+            self.abs_sum = like.new_zeros(channels, dtype=torch.float64)
+            self.abs_max = like.new_zeros(channels, dtype=torch.float64)
+        if sums:
+            self.abs_sum = self.abs_sum + torch.stack(sums).sum(0)
+        if maxima:
+            self.abs_max = torch.maximum(self.abs_max, torch.stack(maxima).amax(0).double())
+        self.n += count
 
     def saturation(self, bound: float) -> float:
         """Eq. 1-2: mean of |g| / bound."""
@@ -275,9 +302,7 @@ def measure(model: nn.Module, batches: Iterable[torch.Tensor], bound: float | No
 
     def on_act(state: _LayerState):
         def hook(_module, _inp, out):
-            for rows in _row_chunks(out):
-                state.act_moments._add_rows(rows)
-                state.act_abs._add_rows(rows, keep_max=False)
+            state.act_moments._update(out, abs_stats=state.act_abs)
             if state.samples:
                 view = _channel_view(out)
                 state.samples["act"].update(view[: capture.channels])
