@@ -13,6 +13,7 @@ from typing import Mapping, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.transforms import blended_transform_factory
 
 from . import analysis as A
 
@@ -439,7 +440,7 @@ def activation_skewness(groups: Mapping[tuple[str, str], Sequence[dict]]) -> Fig
 
 def paired_bars(labels: Sequence[str], ours: Mapping[str, A.Stat], paper: Mapping[str, float],
                 ylabel: str = "test accuracy (%)", ours_title: str = "ours",
-                paper_title: str = "paper") -> Figure:
+                paper_title: str = "paper", digits: int = 1) -> Figure:
     """The paper's values and ours side by side (two panels: their scales differ)."""
     fig = new_figure(9, 3.4)
     ax_p, ax_o = fig.subplots(1, 2)
@@ -453,19 +454,28 @@ def paired_bars(labels: Sequence[str], ours: Mapping[str, A.Stat], paper: Mappin
     ov = [ours[l].mean if l in ours and ours[l].ok else np.nan for l in labels]
     err = [ours[l].std if l in ours and ours[l].ok and ours[l].n >= 2 else 0 for l in labels]
     ax_o.bar(x, np.nan_to_num(ov), yerr=err, color=cols, alpha=0.8, capsize=3)
+    bottom = blended_transform_factory(ax_o.transData, ax_o.transAxes)
     for xi, l, v in zip(x, labels, ov):
-        ax_o.text(xi, 0 if not np.isfinite(v) else v,
-                  "not run" if not np.isfinite(v) else f"{v:.1f}\n(n={ours[l].n})",
-                  ha="center", va="bottom", fontsize=8)
+        if np.isfinite(v):
+            ax_o.text(xi, v, f"{v:.{digits}f}\n(n={ours[l].n})", ha="center", va="bottom",
+                      fontsize=8)
+        else:
+            ax_o.text(xi, 0.05, "not run", ha="center", va="bottom", fontsize=8, color="0.4",
+                      transform=bottom)
     for ax, t in ((ax_p, paper_title), (ax_o, ours_title)):
         ax.set_xticks(x, labels, fontsize=9)
         ax.set_ylabel(ylabel)
         ax.set_title(t, fontsize=10)
         ax.grid(alpha=0.3, axis="y")
-    lo = np.nanmin(pv) if np.isfinite(pv).any() else 0
-    ax_p.set_ylim(max(0, lo - 10), np.nanmax(pv) + 3 if np.isfinite(pv).any() else 1)
-    if np.isfinite(ov).any():
-        ax_o.set_ylim(max(0, np.nanmin(ov) - 10), np.nanmax(ov) + 5)
+    def limits(vals):
+        vals = np.asarray(vals, float)
+        vals = vals[np.isfinite(vals)]
+        if not vals.size:
+            return 0, 1
+        return 0, max(vals.max(), 1e-9) * 1.18  # bars start at zero
+
+    ax_p.set_ylim(*limits(pv))
+    ax_o.set_ylim(*limits(ov))
     return fig
 
 
