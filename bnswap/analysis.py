@@ -1269,6 +1269,25 @@ def depth_markdown(runs: Runs) -> str:
     ])
 
 
+def gradient_markdown(conv: Sequence[dict], swap: Sequence[dict]) -> str:
+    """Per block: Swap/Convention ratios of the three gradient-scale columns (Appendix A.7) next
+    to both models' layer saturation (a saturated Tanh passes back less gradient)."""
+    ratios = {k: gradient_profile(swap, k) / gradient_profile(conv, k)
+              if gradient_profile(swap, k).size and gradient_profile(conv, k).size else None
+              for k in GRADIENT_KEYS}
+    if any(v is None for v in ratios.values()):
+        return "No gradient records for both models yet."
+    sat_c, _ = layer_profile(conv, "saturation")
+    sat_s, _ = layer_profile(swap, "saturation")
+    k = shallow_layers(len(sat_c))
+    body = [[f"{i + 1}{' (shallow)' if i < k else ''}", f"{ratios['act_input_grad'][i]:.2f}",
+             f"{ratios['weight_input'][i]:.2f}", f"{ratios['weight_grad'][i]:.2f}",
+             f"{sat_c[i]:.2f}", f"{sat_s[i]:.2f}"] for i in range(len(sat_c))]
+    return markdown_table(["block", "Tanh-input gradient, Swap/Conv", "weight-layer input, Swap/Conv",
+                           "weight gradient, Swap/Conv", "saturation Conv", "saturation Swap"],
+                          body)
+
+
 def mixed_channels_demo(n: int = 20000) -> dict:
     """Why a layer can look symmetric while its channels are not: half the channels saturate
     towards +1 (tanh of N(2, 1)), half towards -1. Returns the channels' skewness (eq. 3), the

@@ -492,3 +492,11 @@ def test_plots_with_missing_records_show_not_run():
                 P.gradient_scales(empty),
                 P.depth_panels({d: [] for d in A.paper("table7")}, A.paper("table7"))):
         assert any("not run" in t for t in _texts(fig)), fig
+
+
+def test_gradient_markdown_ratios():
+    runs = fake_runs("headline", headline_like_paper)
+    g = A.by_label(runs)
+    md = A.gradient_markdown(g["Convention"], g["Swap"])
+    assert "| 1 (shallow) | 0.10 | 3.00 | 1.20 | 0.30 | 0.80 |" in md
+    assert A.gradient_markdown([], g["Swap"]).startswith("No gradient records")
