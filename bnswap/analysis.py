@@ -502,6 +502,10 @@ def cost_rows(runs: Runs) -> list[dict]:
     return rows
 
 
+class _Anon:
+    label = ""
+
+
 def cost_markdown(data: dict[str, Runs]) -> str:
     """Recorded cost per experiment (``data[name]`` as returned by collect): runs, how many are
     recorded, mean seconds per run and per epoch, images per second, total training time."""
@@ -517,6 +521,12 @@ def cost_markdown(data: dict[str, Runs]) -> str:
                          " / ".join(dict.fromkeys(f"{r['device']} x{r['threads']}" for r in rows))])
         else:
             body.append([name, len(runs), 0, "-", "-", "-", "-", "-"])
+    distinct = {spec.key(): (spec, rec) for runs in data.values() for _, spec, rec in runs}
+    rows = [r for r in cost_rows([(_Anon(), spec, rec) for spec, rec in distinct.values()])]
+    if rows:
+        sec = [r["train_seconds"] for r in rows]
+        body.append(["**all (distinct runs)**", len(distinct), len(rows),
+                     f"{np.mean(sec) / 60:.1f}", "", "", f"{sum(sec) / 3600:.2f}", ""])
     return markdown_table(["experiment", "runs", "recorded", "min per run", "s per epoch",
                            "train images/s", "total hours", "device x threads"], body)
 

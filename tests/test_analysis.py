@@ -431,6 +431,7 @@ def test_cost_pilot_and_profiles_tables():
     md = A.cost_markdown(data)
     assert "| headline | 4 | 4 | 0.2 | 12 | 100 | 0.01 | cpu x1 |" in md
     assert "| depth | 9 | 0 |" in md
+    assert "| **all (distinct runs)** | 13 | 4 | 0.2 |  |  | 0.01 |  |" in md
     pilot = fake_runs("pilot", lambda run, spec: make_record(spec, acc=10 * run.tags["lr"]))
     pm = A.pilot_markdown(pilot)
     # smoke caps the learning rate at 0.01: lr 0.01 is the one used for both orders.
