@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -79,25 +80,41 @@ def validate(profile: str, chapters: list[str] | None) -> list[str]:
     return [c for c in CHAPTERS if c in chosen]
 
 
-def clean_notebook(path: Path) -> None:
+def clean_notebook(path: Path, fold_parameters: bool = True) -> None:
     """Remove what changes from run to run without changing the content: papermill's timing
     and path metadata, nbclient's execution timestamps and the ipywidgets state (which would
-    also make the built site load widget scripts from a CDN). The injected-parameters cell gets a
-    stable id and is folded away in the built HTML (``hide-cell``)."""
+    also make the built site load widget scripts from a CDN). The values papermill injected are
+    written into the chapter's own ``parameters`` cell, and the injected cell is dropped."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
+    parameters = nb.metadata.get("papermill", {}).get("parameters", {})
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
-        tags = cell.metadata.get("tags", [])
-        if "injected-parameters" in tags:
-            cell["id"] = "injected-parameters"
-            if "hide-cell" not in tags:
-                cell.metadata["tags"] = [*tags, "hide-cell"]
+        if fold_parameters and "parameters" in cell.metadata.get("tags", []):
+            cell.source = set_parameters(cell.source, parameters)
+    if fold_parameters:
+        nb.cells = [c for c in nb.cells
+                    if "injected-parameters" not in c.metadata.get("tags", [])]
     nbformat.write(nb, path)
+
+
+def set_parameters(source: str, values: dict) -> str:
+    """``source`` of a parameters cell with the assignments named in ``values`` rewritten in
+    place (comments kept): an executed chapter shows the parameters it ran with in its own cell,
+    and a reader who edits that cell (in Colab, say) is not overridden by a hidden injected cell."""
+    lines = []
+    for line in source.splitlines():
+        match = re.match(r"^(\w+)(\s*=\s*)(.*?)(\s+#.*)?$", line)
+        if match and match.group(1) in values:
+            name, eq, _, comment = match.groups()
+            value = json.dumps(values[name]) if isinstance(values[name], str) else repr(values[name])
+            line = f"{name}{eq}{value}{comment or ''}"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _failed_cell(nb_path: Path) -> str:
@@ -155,13 +172,16 @@ def run_chapter(chapter: str, parameters: dict, work: Path, *, results_dir: str 
 
     target = work / f"{chapter}.ipynb"
     before = _store_files(results_dir)
+    ok = False
     try:
         pm.execute_notebook(str(chapter_path(chapter)), str(target), parameters=parameters,
                             kernel_name=KERNEL_NAME, cwd=str(BOOK), progress_bar=progress,
                             log_output=log_output, start_timeout=180)
+        ok = True
     finally:
         if target.exists():
-            clean_notebook(target)
+            # A failed notebook keeps papermill's injected cell, so reported cell numbers match.
+            clean_notebook(target, fold_parameters=ok)
     return target, sorted(_store_files(results_dir) - before)
 
 

@@ -104,17 +104,17 @@ def test_runner_injects_parameters_and_cleans_metadata(fake_book, tmp_path, caps
     assert rc == 0, report
     assert "explorer" in report and "ok" in report
     nb = json.loads((out / "explorer.ipynb").read_text())
-    injected = [c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
-    assert len(injected) == 1
-    src = "".join(injected[0]["source"])
+    tags = [c["metadata"].get("tags", []) for c in nb["cells"]]
+    assert not any("injected-parameters" in t for t in tags), "values go into the chapter's cell"
+    params = [c for c, t in zip(nb["cells"], tags) if "parameters" in t]
+    assert len(params) == 1
+    src = "".join(params[0]["source"])
     assert 'profile = "smoke"' in src and "train_missing = False" in src
-    assert "_dir" not in src, "paths must never be injected into notebooks"
-    assert injected[0]["id"] == "injected-parameters"
-    assert "hide-cell" in injected[0]["metadata"]["tags"]
+    assert "data_dir = None" in src, "paths must never be injected into notebooks"
     outputs = [_text(c) for c in nb["cells"] if c["cell_type"] == "code"]
-    assert "smoke cpu False None None" in outputs[2]
-    assert outputs[3].split() == ["True", "True"]
-    assert outputs[4].split() == ["True", "True"], "kernel: this interpreter, this package"
+    assert "smoke cpu False None None" in outputs[1]
+    assert outputs[2].split() == ["True", "True"]
+    assert outputs[3].split() == ["True", "True"], "kernel: this interpreter, this package"
     assert "papermill" not in nb["metadata"] and "widgets" not in nb["metadata"]
     for cell in nb["cells"]:
         assert "papermill" not in cell["metadata"] and "execution" not in cell["metadata"]
@@ -131,7 +131,8 @@ def test_failure_names_chapter_and_cell_and_keeps_the_notebook(fake_book, tmp_pa
     report = capsys.readouterr().out
     assert rc == 1
     assert "chapter 'intro' FAILED" in report
-    # papermill's injected cell sits after the parameters cell: the raise is cell 3, In [4]
+    # a failed notebook keeps papermill's injected cell after the parameters cell: the raise is
+    # cell 3, In [4], in the notebook left for inspection too
     assert "cell 3 (In [4]) raised ValueError: deliberate failure" in report, report
     failed = tmp_path / "_build" / "failed" / "intro.failed.ipynb"
     assert f"the failed notebook is at {failed}" in report
