@@ -270,15 +270,20 @@ def _cache_path(name: str, key: str) -> Path:
     return cache_dir() / f"{name}-{key}-v{CACHE_FORMAT}.pt"
 
 
-def _save_atomic(obj, path: Path) -> None:
+def save_atomic(obj, path: Path) -> None:
+    """``torch.save`` to ``path`` via a temporary file and a rename: readers see the old file or
+    the new one, never half of one; a failed save leaves no temporary file behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
+    try:
+        torch.save(obj, tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _to_cache(data: ImageData, path: Path) -> None:
-    _save_atomic({k: getattr(data, k) for k in ("name", "train_x", "train_y", "test_x", "test_y",
+    save_atomic({k: getattr(data, k) for k in ("name", "train_x", "train_y", "test_x", "test_y",
                                                  "classes", "source", "source_detail", "mean",
                                                  "std")}, path)
 

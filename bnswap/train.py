@@ -22,7 +22,7 @@ from torch import nn
 
 from .activations import activation_info
 from .augment import Normalizer, eval_batches, random_crop_flip
-from .data import ImageData, stratified_subset
+from .data import ImageData, save_atomic, stratified_subset
 from .metrics import Capture, gradient_scales, measure
 from .models import build_model
 from .spec import RunSpec
@@ -110,13 +110,6 @@ def train_step(model: nn.Module, opt: torch.optim.Optimizer, xb: torch.Tensor, y
     return loss, logits
 
 
-def _save_atomic(obj, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
-
-
 def train(spec: RunSpec, data: ImageData, device: str | torch.device = "cpu",
           checkpoint: str | os.PathLike | None = None, progress: bool = True,
           stop_after: int | None = None) -> dict:
@@ -192,7 +185,7 @@ def train(spec: RunSpec, data: ImageData, device: str | torch.device = "cpu",
                         "seconds": round(seconds, 2)})
         bar.set_postfix(loss=f"{train_loss:.3f}", test_acc=f"{test_acc:.2f}")
         if ckpt:
-            _save_atomic({"key": spec.key(), "model": model.state_dict(),
+            save_atomic({"key": spec.key(), "model": model.state_dict(),
                           "optimizer": opt.state_dict(), "history": history,
                           "epoch": epoch + 1, "elapsed": elapsed}, ckpt)
     bar.close()
