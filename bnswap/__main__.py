@@ -8,7 +8,7 @@ import sys
 
 from .activations import ACTIVATIONS
 from .data import DATASETS
-from .experiments import EXPERIMENTS, PROFILES, get_experiment, get_profile, paper_spec
+from .experiments import EXPERIMENTS, PROFILES, get_profile, paper_spec
 from .models import ARCHS
 from .runner import RunOptions, run_experiment, run_specs
 

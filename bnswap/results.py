@@ -131,6 +131,5 @@ def run_or_load(spec: RunSpec, load_data: Callable[[], "object"], *, store: Stor
         result = train(spec, data, device=device, checkpoint=ckpt, progress=progress)
     except DivergedError as exc:
         return store.save(spec, {**base, "status": "failed", "error": str(exc)})
-    model = result.pop("model")
-    del model
+    result.pop("model")  # the trained module is not part of a record
     return store.save(spec, {**base, "status": "complete", **result})
