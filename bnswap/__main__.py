@@ -10,7 +10,7 @@ from .activations import ACTIVATIONS
 from .data import DATASETS
 from .experiments import EXPERIMENTS, PROFILES, get_profile, paper_spec
 from .models import ARCHS
-from .runner import RunOptions, run_experiment, run_specs
+from .runner import RunOptions, run_experiments, run_specs
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -51,7 +51,7 @@ def cmd_list(a: argparse.Namespace) -> None:
 
 
 def cmd_experiment(a: argparse.Namespace) -> None:
-    pairs = run_experiment(a.name, a.profile, _opts(a), a.jobs)
+    pairs = run_experiments(a.name, a.profile, _opts(a), a.jobs, a.dataset)
     for run, record in pairs:
         print(_summary(f"{run.label} s{record['spec']['seed']}", record))
 
@@ -96,8 +96,11 @@ def main(argv: list[str] | None = None) -> None:
     p = sub.add_parser("list", help="experiments and profiles")
     p.set_defaults(func=cmd_list)
 
-    p = sub.add_parser("experiment", help="run (or load) every run of a named experiment")
-    p.add_argument("name", choices=sorted(EXPERIMENTS))
+    p = sub.add_parser("experiment", help="run (or load) every run of named experiments, as one "
+                       "queue")
+    p.add_argument("name", nargs="+", choices=sorted(EXPERIMENTS))
+    p.add_argument("--dataset", action="append", choices=DATASETS, default=None,
+                   help="only the runs on this dataset (repeat for several)")
     p.add_argument("--profile", default="cpu", choices=sorted(PROFILES))
     _common(p)
     p.set_defaults(func=cmd_experiment)

@@ -61,8 +61,20 @@ def run_specs(specs: list[RunSpec], profile: Profile, opts: RunOptions, jobs: in
 
 def run_experiment(name: str, profile: str, opts: RunOptions, jobs: int = 1) -> list[tuple]:
     """``[(labelled run, record), ...]`` for experiment ``name`` under ``profile``."""
+    return run_experiments([name], profile, opts, jobs)
+
+
+def run_experiments(names: list[str], profile: str, opts: RunOptions, jobs: int = 1,
+                    datasets: list[str] | None = None) -> list[tuple]:
+    """``[(labelled run, record), ...]`` for several experiments trained as one queue.
+
+    One queue keeps every worker busy across experiment boundaries (an experiment with an odd
+    number of missing runs would otherwise leave a core idle). ``datasets`` keeps only the runs
+    on those datasets (e.g. the CIFAR rows of Table 1 on a machine without ImageNet).
+    """
     prof = get_profile(profile)
-    pairs = get_experiment(name).expand(prof)
+    pairs = [pair for name in names for pair in get_experiment(name).expand(prof)
+             if datasets is None or pair[1].dataset in datasets]
     records = run_specs([spec for _, spec in pairs], prof, opts, jobs)
     return [(run, rec) for (run, _), rec in zip(pairs, records)]
 
