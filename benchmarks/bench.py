@@ -21,8 +21,9 @@ Measures, in one run, and prints progress lines followed by ONE JSON line (the l
 Data: CIFAR-100 through bnswap.data.load_dataset (set BNSWAP_DATA_DIR / BNSWAP_CACHE_DIR) when it
 is found, otherwise synthetic uint8 images of CIFAR shape (the JSON says which).
 ``--explore`` also times the training step under other settings (memory format, threads, batch
-size, oneDNN off). Timings on a machine shared with other jobs are noisy; the JSON records the
-load average before and after.
+size, oneDNN off). Like bnswap's trainer, the benchmark keeps freed memory in glibc's heap
+(bnswap.allocator; ``BNSWAP_MALLOC=default`` turns that off). Timings on a machine shared with
+other jobs are noisy; the JSON records the load average before and after.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bnswap.allocator import keep_freed_memory  # noqa: E402
 from bnswap.augment import Normalizer, random_crop_flip  # noqa: E402
 from bnswap.data import DatasetNotFoundError, ImageData, load_dataset  # noqa: E402
 from bnswap.experiments import paper_spec  # noqa: E402
@@ -431,6 +433,9 @@ def main() -> None:
                          "load average says other jobs hold some of them")
     args = ap.parse_args()
     quick = args.quick
+    # As bnswap.train does on a CPU (both loops of section 1 share this process, so both get it);
+    # BNSWAP_MALLOC=default measures without it.
+    malloc_kept = keep_freed_memory()
 
     cpus = os.cpu_count() or 1
     load_before = os.getloadavg()
@@ -446,6 +451,7 @@ def main() -> None:
              "threads": torch.get_num_threads(), "threads_choice": reason, "cpu_count": cpus,
              "cpu": platform.processor() or platform.machine(),
              "mkldnn": torch.backends.mkldnn.is_available(),
+             "malloc_keeps_freed_memory": malloc_kept,
              "loadavg_before": [round(v, 2) for v in load_before]}
     log(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {cpus} CPUs, "
         f"load average {load_before[0]:.2f}")

@@ -21,6 +21,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .activations import activation_info
+from .allocator import keep_freed_memory
 from .augment import Normalizer, eval_batches, random_crop_flip
 from .data import ImageData, save_atomic, stratified_subset
 from .metrics import Capture, gradient_scales, measure
@@ -70,10 +71,35 @@ def make_optimizer(model: nn.Module, spec: RunSpec) -> torch.optim.SGD:
 
 def device_info(device: torch.device) -> dict:
     info = {"device": str(device), "torch": torch.__version__, "python": platform.python_version(),
-            "threads": torch.get_num_threads(), "cpu": platform.processor() or platform.machine()}
+            "threads": torch.get_num_threads(), "cpu": platform.processor() or platform.machine(),
+            "code": code_version()}
     if device.type == "cuda":
         info["gpu"] = torch.cuda.get_device_name(device)
+    else:
+        info["malloc_keeps_freed_memory"] = keep_freed_memory()
     return info
+
+
+def code_version() -> str:
+    """The git commit of this package's checkout (``+dirty`` with local edits), else its
+    installed version: which code produced a record."""
+    import subprocess
+    from importlib.metadata import PackageNotFoundError, version
+
+    here = Path(__file__).resolve().parent
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=here,
+                                capture_output=True, text=True, timeout=10)
+        if commit.returncode == 0 and commit.stdout.strip():
+            dirty = subprocess.run(["git", "status", "--porcelain", "--", "."], cwd=here,
+                                   capture_output=True, text=True, timeout=10).stdout.strip()
+            return commit.stdout.strip() + ("+dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        pass
+    try:
+        return f"bnswap {version('bnswap')}"
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def epoch_generator(seed: int, epoch: int) -> torch.Generator:
@@ -125,6 +151,8 @@ def train(spec: RunSpec, data: ImageData, device: str | torch.device = "cpu",
     if data.name != spec.dataset:
         raise ValueError(f"spec is for {spec.dataset!r} but data is {data.name!r}")
     cuda = device.type == "cuda"
+    if not cuda:
+        keep_freed_memory()
     torch.manual_seed(spec.seed)
     model = build_model(spec.arch, spec.order, spec.activation, data.num_classes, spec.width,
                         spec.fc_bn, image_size=data.train_x.shape[-1])

@@ -30,7 +30,8 @@ def cli_env(tmp_path: Path) -> dict:
 COMMANDS = {
     ("--help",): ["list", "experiment", "train", "measure"],
     ("list",): [*EXPERIMENTS, *PROFILES],
-    ("experiment", "--help"): ["--profile", "--data-dir", "--results-dir", *EXPERIMENTS],
+    ("experiment", "--help"): ["--profile", "--dataset", "--data-dir", "--results-dir",
+                               *EXPERIMENTS],
 }
 
 

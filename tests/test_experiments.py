@@ -200,3 +200,27 @@ def test_run_spec_rejects_bad_values(change, message) -> None:
     good = paper_spec("vgg16_11", "swap", "tanh", "cifar100")
     with pytest.raises(ValueError, match=message):
         good.replace(**change)
+
+
+def test_several_experiments_train_as_one_queue(monkeypatch) -> None:
+    """``python -m bnswap experiment A B --dataset D``: one queue, shared runs once, D only."""
+    import bnswap.runner as runner
+
+    queued: list[list[RunSpec]] = []
+
+    def fake_run_specs(specs, profile, opts, jobs=1):
+        queued.append(list(specs))
+        return [{"key": s.key()} for s in specs]
+
+    monkeypatch.setattr(runner, "run_specs", fake_run_specs)
+    pairs = runner.run_experiments(["table2", "table1"], "cpu", runner.RunOptions(), jobs=2,
+                                   datasets=["cifar100"])
+    assert len(queued) == 1  # one pool for both experiments
+    specs = queued[0]
+    assert {s.dataset for s in specs} == {"cifar100"}
+    assert len(specs) == 6 + 8  # Table 2's six runs and Table 1's CIFAR-100 rows
+    assert [run.label for run, _ in pairs[:6]] == [run.label for run, _ in
+                                                   EXPERIMENTS["table2"].expand("cpu")]
+    assert all(rec["key"] == spec.key() for (_, rec), spec in zip(pairs, specs))
+    everything = runner.run_experiments(["table1"], "cpu", runner.RunOptions())
+    assert len(everything) == 32  # no filter: all four datasets
