@@ -17,6 +17,7 @@ the chapters stay short and the logic is unit-tested (``tests/test_analysis.py``
 
 from __future__ import annotations
 
+import json
 import math
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -327,7 +328,8 @@ def describe_setup(records: Sequence[dict]) -> dict:
         "epochs": values(lambda r: r["spec"]["epochs"]),
         "milestones": values(lambda r: ", ".join(str(m) for m in r["spec"]["milestones"])),
         "width": values(lambda r: f"{r['spec']['width']:g}"),
-        "seeds": len({r["spec"]["seed"] for r in records}),
+        "seeds": min(seeds_per_configuration(records).values()),
+        "seeds_max": max(seeds_per_configuration(records).values()),
         "train_per_class": values(lambda r: r["spec"].get("train_per_class") or "all"),
         "device": values(lambda r: env(r).get("gpu") or env(r).get("device", "?")),
         "threads": values(lambda r: env(r).get("threads", "?")),
@@ -337,6 +339,20 @@ def describe_setup(records: Sequence[dict]) -> dict:
     }
 
 
+def seeds_per_configuration(records: Sequence[dict]) -> dict[str, int]:
+    """How many seeds each configuration (a spec up to its seed) has among ``records``."""
+    counts: dict[str, int] = {}
+    for r in records:
+        config = json.dumps({k: v for k, v in r["spec"].items() if k != "seed"}, sort_keys=True)
+        counts[config] = counts.get(config, 0) + 1
+    return counts
+
+
+def _seeds_text(s: dict) -> str:
+    lo, hi = s["seeds"], s["seeds_max"]
+    return f"{lo} seed(s)" if lo == hi else f"{lo}-{hi} seeds per configuration"
+
+
 def setup_markdown(records: Sequence[dict]) -> str:
     """One sentence describing where the numbers below come from (read from the records)."""
     s = describe_setup(records)
@@ -344,7 +360,7 @@ def setup_markdown(records: Sequence[dict]) -> str:
         return "No records yet: every number below is shown as *not run*."
     return (f"Numbers below come from the **{s['profile']}** profile: {s['epochs']} epochs "
             f"(learning rate x0.1 after epochs {s['milestones']}), width multiplier {s['width']}, "
-            f"{s['seeds']} seed(s), training images per class: {s['train_per_class']}, trained on "
+            f"{_seeds_text(s)}, training images per class: {s['train_per_class']}, trained on "
             f"{s['device']} ({s['threads']} thread(s), torch {s['torch']}), data: {s['data']}.")
 
 
@@ -366,8 +382,11 @@ def differences_from_paper(records: Sequence[dict]) -> list[str]:
                    "fraction of the paper's channels, so channel statistics average over fewer "
                    "channels and the models have far fewer parameters.")
     if s["seeds"] < PAPER["seeds"].value:
-        out.append(f"{s['seeds']} seed(s) instead of {PAPER['seeds'].value}: no spread can be "
-                   "estimated from one seed, and a gap of a point or two can be seed noise.")
+        more = (f" (the configurations with {s['seeds_max']} seeds show how large the seed "
+                "spread is)" if s["seeds_max"] > s["seeds"] else "")
+        out.append(f"{_seeds_text(s)} instead of {PAPER['seeds'].value}: no spread can be "
+                   f"estimated from one seed, and a gap of a point or two can be seed "
+                   f"noise{more}.")
     if any(sp.get("train_per_class") for sp in specs):
         out.append("a subset of the training images per class (the smoke profile only checks "
                    "that the code runs; its numbers mean nothing).")
@@ -765,7 +784,7 @@ def _profile_text(profile: str, runs_list: Sequence[Runs]) -> str:
     s = describe_setup(records)
     if not s:
         return profile
-    return f"{s['profile']}: {s['epochs']} ep, width {s['width']}, {s['seeds']} seed(s), {s['device']}"
+    return f"{s['profile']}: {s['epochs']} ep, width {s['width']}, {_seeds_text(s)}, {s['device']}"
 
 
 def _headline_rows(data: dict, profile: str) -> list[Row]:

@@ -81,8 +81,9 @@ class Profile:
     lr_cap: float | None = None
     """Learning-rate rule: use ``min(paper lr, lr_cap)`` (see the ``cpu`` profile)."""
 
-    def apply(self, spec: RunSpec) -> list[RunSpec]:
-        """The runs (one per seed) that execute ``spec`` under this profile."""
+    def apply(self, spec: RunSpec, min_seeds: int = 1) -> list[RunSpec]:
+        """The runs (one per seed, at least ``min_seeds``) that execute ``spec`` under this
+        profile."""
         epochs = self.epochs or spec.epochs
         milestones = tuple(sorted({max(1, round(m * epochs / spec.epochs))
                                    for m in spec.milestones}))
@@ -90,7 +91,7 @@ class Profile:
         return [spec.replace(epochs=epochs, milestones=milestones, lr=lr, seed=seed,
                              width=self.width or spec.width, profile=self.name,
                              train_per_class=self.train_per_class or spec.train_per_class)
-                for seed in range(self.seeds)]
+                for seed in range(max(self.seeds, min_seeds))]
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -125,6 +126,9 @@ class LabelledRun:
     spec: RunSpec
     """At the paper's settings; a profile scales it."""
     tags: dict = field(default_factory=dict, hash=False, compare=False)
+    min_seeds: int = 1
+    """Seeds under every profile, at least: the headline pair gets 3 so that even a 1-seed profile
+    measures the seed-to-seed spread of the central claim."""
 
 
 @dataclass(frozen=True)
@@ -141,7 +145,7 @@ class Experiment:
         prof = get_profile(profile) if isinstance(profile, str) else profile
         out = []
         for run in self.runs:
-            for spec in prof.apply(run.spec):
+            for spec in prof.apply(run.spec, run.min_seeds):
                 fixed = run.tags.get("fixed", {})
                 out.append((run, spec.replace(**fixed) if fixed else spec))
         return out
@@ -149,11 +153,17 @@ class Experiment:
 
 HEADLINE_CAPTURES = (4, 7)  # block 5 (Figure 8) and block 8 (Figure 1), 0-based
 _HEADLINE_EXTRAS = {"capture_layers": HEADLINE_CAPTURES, "record_gradients": True}
+HEADLINE_SEEDS = 3  # Convention and Swap, under every profile: the spread of the central claim
 CIFAR100 = "cifar100"
 
 
+def _headline_seeds(order: str) -> int:
+    return HEADLINE_SEEDS if order in ("convention", "swap") else 1
+
+
 def _headline() -> Experiment:
-    runs = [LabelledRun(label, paper_spec("vgg16_11", order, "tanh", CIFAR100, **_HEADLINE_EXTRAS))
+    runs = [LabelledRun(label, paper_spec("vgg16_11", order, "tanh", CIFAR100, **_HEADLINE_EXTRAS),
+                        min_seeds=_headline_seeds(order))
             for label, order in (("Convention", "convention"), ("Swap", "swap"),
                                  ("NWDBN", "nwdbn"), ("NoBN", "nobn"))]
     return Experiment("headline", "Convention vs Swap vs NWDBN vs NoBN (VGG16_11, CIFAR-100, Tanh)",
@@ -205,11 +215,12 @@ def _table1() -> Experiment:
 
 
 def _table2() -> Experiment:
-    # Tanh rows are the headline runs themselves (same spec, same record).
+    # Tanh rows are the headline runs themselves (same specs and seeds, same records).
     runs = [LabelledRun(f"{act} {order}",
                         paper_spec("vgg16_11", order, act, CIFAR100,
                                    **(_HEADLINE_EXTRAS if act == "tanh" else {})),
-                        {"activation": act, "order": order})
+                        {"activation": act, "order": order},
+                        min_seeds=_headline_seeds(order) if act == "tanh" else 1)
             for act in ("tanh", "lecun_tanh", "softsign") for order in ("convention", "swap")]
     return Experiment("table2", "Other bounded activations (Table 2, Figure 13)", "Section 7.2, "
                       "A.5", tuple(runs))

@@ -176,11 +176,11 @@ def test_by_label_missing_and_failed():
                      make_record(spec, status="failed" if run.label == "NWDBN" else "complete"))
     groups = A.by_label(runs)
     assert list(groups) == ["Convention", "Swap", "NWDBN", "NoBN"]
-    assert len(groups["Convention"]) == 1 and groups["NWDBN"] == [] and groups["NoBN"] == []
+    assert len(groups["Convention"]) == 3 and groups["NWDBN"] == [] and groups["NoBN"] == []
     assert A.missing(runs) == [("NoBN", 0)]
     assert [f[0] for f in A.failed(runs)] == ["NWDBN"]
     text = A.status_markdown("headline", PROFILE, runs)
-    assert "2 of 4" in text and "python -m bnswap experiment headline --profile smoke" in text
+    assert "6 of 8" in text and "python -m bnswap experiment headline --profile smoke" in text
 
 
 def test_correlation_pearson_spearman_and_degenerate_cases():
@@ -277,7 +277,7 @@ def test_scoreboard_all_reproduced_when_records_agree_with_paper():
     assert all(r.verdict == A.REPRODUCED for r in others), [
         (r.claim, r.verdict, r.parts, r.ours) for r in others if r.verdict != A.REPRODUCED]
     swap = by_claim["Swap beats Convention (Tanh, VGG16_11, CIFAR-100)"]
-    assert "36.0 % (n=1)" in swap.ours and "+6.00 points" in swap.ours
+    assert "36.0 ± 0.0 % (n=3)" in swap.ours and "+6.00 points" in swap.ours
     assert swap.command == "python -m bnswap experiment headline --profile smoke"
     assert "smoke" in swap.profile and "cpu" in swap.profile
 
@@ -317,7 +317,7 @@ def test_scoreboard_reads_the_store_through_collect(tmp_path):
     assert all(rec is not None for _, _, rec in runs)
     rows = A.scoreboard(PROFILE, results_dir=str(tmp_path / "res"))
     first = rows[0]
-    assert first.verdict == A.REPRODUCED and "(n=1)" in first.ours
+    assert first.verdict == A.REPRODUCED and "(n=3)" in first.ours
     assert rows[4].verdict == A.NOT_RUN  # the beta sweep has no records in this store
 
 
@@ -341,9 +341,13 @@ def test_describe_setup_and_differences_from_paper():
     runs = fake_runs("headline", headline_like_paper)
     recs = [r for _, _, r in runs]
     s = A.describe_setup(recs)
-    assert s["profile"] == "smoke" and s["seeds"] == 1 and s["data"] == "jpeg-copy"
+    # Convention and Swap have three seeds, NWDBN and NoBN one.
+    assert s["profile"] == "smoke" and (s["seeds"], s["seeds_max"]) == (1, 3)
+    assert s["data"] == "jpeg-copy"
     text = " ".join(A.differences_from_paper(recs))
-    assert "epochs instead of the paper's 200" in text and "JPEG" in text and "1 seed" in text
+    assert "epochs instead of the paper's 200" in text and "JPEG" in text
+    assert "1-3 seeds per configuration instead of 3" in text
+    assert "1-3 seeds per configuration" in A.setup_markdown(recs)
     assert "smoke" in A.setup_markdown(recs)
     assert A.setup_markdown([]).startswith("No records")
     assert A.cost_rows(runs)[0]["seconds_per_epoch"] == pytest.approx(12.0)
@@ -412,7 +416,9 @@ def test_tables_and_topics():
     md7 = A.depth_markdown(data["depth"])
     assert md7.splitlines()[0].startswith("|  | VGG16 | VGG16_15")
     groups = A.group_by(data["table2"], "activation", "order")
-    assert len(groups) == 6 and all(len(v) == 1 for v in groups.values())
+    assert len(groups) == 6
+    assert {k: len(v) for k, v in groups.items() if len(v) != 1} == {
+        ("tanh", "convention"): 3, ("tanh", "swap"): 3}
     rows = A.scoreboard_from(data, PROFILE)
     assert [r.topic for r in rows[:7]] == ["saturation"] * 2 + ["asymmetry"] * 3 + ["sparsity"] * 2
     assert len(A.rows_for(rows, "extended")) == len(rows) - 7
@@ -429,9 +435,9 @@ def test_cost_pilot_and_profiles_tables():
     data = {"headline": fake_runs("headline", headline_like_paper),
             "depth": fake_runs("depth", lambda run, spec: None)}
     md = A.cost_markdown(data)
-    assert "| headline | 4 | 4 | 0.2 | 12 | 100 | 0.01 | cpu x1 |" in md
+    assert "| headline | 8 | 8 | 0.2 | 12 | 100 | 0.03 | cpu x1 |" in md
     assert "| depth | 9 | 0 |" in md
-    assert "| **all (distinct runs)** | 13 | 4 | 0.2 |  |  | 0.01 |  |" in md
+    assert "| **all (distinct runs)** | 17 | 8 | 0.2 |  |  | 0.03 |  |" in md
     pilot = fake_runs("pilot", lambda run, spec: make_record(spec, acc=10 * run.tags["lr"]))
     pm = A.pilot_markdown(pilot)
     # smoke caps the learning rate at 0.01: lr 0.01 is the one used for both orders.

@@ -143,7 +143,7 @@ def test_every_experiment_expands_under_every_profile(name: str, profile: str) -
     exp = get_experiment(name)
     prof = get_profile(profile)
     pairs = exp.expand(profile)
-    assert len(pairs) == len(exp.runs) * prof.seeds > 0
+    assert len(pairs) == sum(max(prof.seeds, run.min_seeds) for run in exp.runs) > 0
     assert exp.expand(prof) == pairs
     keys = [spec.key() for _, spec in pairs]
     assert len(set(keys)) == len(keys), "two runs of one experiment would share a record"
@@ -159,6 +159,17 @@ def test_experiment_contents() -> None:
     assert orders == [("convention", False), ("swap", False), ("convention", True),
                       ("nobn", False)]
     assert all(r.spec.arch == "vgg16_11" and r.spec.dataset == "cifar100" for r in headline.runs)
+    # Convention and Swap carry three seeds under every profile (the central claim's spread),
+    # and Table 2's Tanh rows are the very same runs.
+    seeds = {}
+    for run, spec in headline.expand("cpu"):
+        seeds.setdefault(run.label, []).append(spec.seed)
+    assert seeds == {"Convention": [0, 1, 2], "Swap": [0, 1, 2], "NWDBN": [0], "NoBN": [0]}
+    assert len(headline.expand("full")) == 4 * 3
+    tanh_rows = {spec.key() for run, spec in get_experiment("table2").expand("cpu")
+                 if run.spec.activation == "tanh"}
+    assert tanh_rows == {spec.key() for run, spec in headline.expand("cpu")
+                         if run.label in ("Convention", "Swap")}
 
     beta = [r.spec for r in get_experiment("beta_sweep").runs]
     assert [s.wd_beta for s in beta] == pytest.approx([i * 1e-4 for i in range(11)])
@@ -218,8 +229,8 @@ def test_several_experiments_train_as_one_queue(monkeypatch) -> None:
     assert len(queued) == 1  # one pool for both experiments
     specs = queued[0]
     assert {s.dataset for s in specs} == {"cifar100"}
-    assert len(specs) == 6 + 8  # Table 2's six runs and Table 1's CIFAR-100 rows
-    assert [run.label for run, _ in pairs[:6]] == [run.label for run, _ in
+    assert len(specs) == 6 + 4 + 8  # Table 2 (its Tanh pair with 3 seeds), Table 1 CIFAR-100
+    assert [run.label for run, _ in pairs[:10]] == [run.label for run, _ in
                                                    EXPERIMENTS["table2"].expand("cpu")]
     assert all(rec["key"] == spec.key() for (_, rec), spec in zip(pairs, specs))
     everything = runner.run_experiments(["table1"], "cpu", runner.RunOptions())
