@@ -104,6 +104,15 @@ def read_record(path: Path) -> dict:
     return record
 
 
+def checkpoint_path(spec: RunSpec, checkpoint_dir: str | os.PathLike | None = None) -> Path:
+    """Where an interrupted run of ``spec`` keeps its last epoch (default: under the data cache
+    directory)."""
+    from .data import cache_dir
+
+    return (Path(checkpoint_dir) if checkpoint_dir else cache_dir() / "checkpoints") / \
+        f"{spec.key()}.pt"
+
+
 def run_or_load(spec: RunSpec, load_data: Callable[[], "object"], *, store: Store | None = None,
                 device: str = "cpu", progress: bool = True, profile: dict | None = None,
                 checkpoint_dir: str | os.PathLike | None = None) -> dict:
@@ -113,7 +122,6 @@ def run_or_load(spec: RunSpec, load_data: Callable[[], "object"], *, store: Stor
     ``status: "failed"`` (and returned as such, never as a result). Interrupted runs resume from
     their last epoch checkpoint in ``checkpoint_dir`` (default: the data cache directory).
     """
-    from .data import cache_dir
     from .train import DivergedError, train
 
     store = store or Store()
@@ -124,8 +132,7 @@ def run_or_load(spec: RunSpec, load_data: Callable[[], "object"], *, store: Stor
         raise MissingRecordError(f"no record for {spec.short()} ({store.path(spec).name}) and "
                                  f"BNSWAP_NO_TRAIN is set; run it with `python -m bnswap train`")
     data = load_data()
-    ckpt_dir = Path(checkpoint_dir) if checkpoint_dir else cache_dir() / "checkpoints"
-    ckpt = ckpt_dir / f"{spec.key()}.pt"
+    ckpt = checkpoint_path(spec, checkpoint_dir)
     base = {"profile": profile or {"name": spec.profile}, "data": data.provenance()}
     try:
         result = train(spec, data, device=device, checkpoint=ckpt, progress=progress)

@@ -15,7 +15,7 @@ import torch
 
 from .data import load_dataset
 from .experiments import Profile, get_experiment, get_profile
-from .results import Store, run_or_load
+from .results import Store, checkpoint_path, run_or_load
 from .spec import RunSpec
 
 
@@ -43,10 +43,18 @@ def _worker(args: tuple[RunSpec, Profile, RunOptions]) -> tuple[str, str]:
     return spec.key(), record["status"]
 
 
-def run_specs(specs: list[RunSpec], profile: Profile, opts: RunOptions, jobs: int = 1) -> list[dict]:
-    """Records for ``specs`` in order; missing ones are trained (``jobs`` at a time)."""
-    store = Store(opts.results_dir)
+def training_queue(specs: list[RunSpec], store: Store) -> list[RunSpec]:
+    """The specs without a record, once each, in the given order except that interrupted runs
+    (those with a checkpoint) come first: a restarted queue finishes what it began."""
     missing = [s for s in dict.fromkeys(specs) if not store.exists(s)]
+    return sorted(missing, key=lambda s: not checkpoint_path(s).exists())  # sorted() is stable
+
+
+def run_specs(specs: list[RunSpec], profile: Profile, opts: RunOptions, jobs: int = 1) -> list[dict]:
+    """Records for ``specs`` in order; missing ones are trained (``jobs`` at a time, in the
+    order of :func:`training_queue`)."""
+    store = Store(opts.results_dir)
+    missing = training_queue(specs, store)
     if jobs > 1 and len(missing) > 1:
         threads = opts.threads or max(1, (os.cpu_count() or 1) // jobs)
         worker_opts = RunOptions(opts.device, opts.data_dir, opts.results_dir, opts.progress,

@@ -187,3 +187,20 @@ def test_failed_write_keeps_the_old_record(tmp_path, monkeypatch) -> None:
             store.save(s, {**BODY, "final": {"test_acc": 1.0}})
     assert store.load(s) == old
     assert [p.name for p in tmp_path.iterdir()] == [f"{s.key()}.json"]
+
+
+def test_training_queue_resumes_interrupted_runs_first(tmp_path, monkeypatch) -> None:
+    from bnswap.results import checkpoint_path
+    from bnswap.runner import training_queue
+
+    monkeypatch.setenv("BNSWAP_CACHE_DIR", str(tmp_path / "cache"))
+    store = Store(tmp_path / "store")
+    specs = [spec(seed=k) for k in range(5)]
+    store.save(specs[1], BODY)  # done: not queued
+    for k in (3, 4):  # interrupted: a checkpoint exists
+        path = checkpoint_path(specs[k])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"")
+    assert checkpoint_path(specs[3]) == tmp_path / "cache" / "checkpoints" / f"{specs[3].key()}.pt"
+    queue = training_queue(specs + [specs[0]], store)
+    assert [s.seed for s in queue] == [3, 4, 0, 2]
