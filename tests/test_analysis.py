@@ -9,6 +9,7 @@ import pytest
 from scipy import stats
 
 from bnswap import analysis as A
+from bnswap import scoreboard as S
 from bnswap.experiments import get_experiment
 from bnswap.results import Store
 from bnswap.runner import collect
@@ -225,57 +226,57 @@ def test_captured_samples_and_sample_skewness():
 
 
 def test_verdict_difference_rules():
-    assert A.verdict_difference(3.0, 4.61) == A.REPRODUCED          # >= half the paper's effect
-    assert A.verdict_difference(1.0, 4.61) == A.DIRECTION           # right sign, too small
-    assert A.verdict_difference(-1.0, 4.61) == A.NOT_REPRODUCED     # wrong sign
-    assert A.verdict_difference(0.0, 4.61) == A.NOT_REPRODUCED
-    assert A.verdict_difference(-0.1, -5.0, sized=False) == A.REPRODUCED
-    assert A.verdict_difference(A.Contrast(math.nan, math.nan, 0), 1.0) == A.NOT_RUN
+    assert S.verdict_difference(3.0, 4.61) == S.REPRODUCED          # >= half the paper's effect
+    assert S.verdict_difference(1.0, 4.61) == S.DIRECTION           # right sign, too small
+    assert S.verdict_difference(-1.0, 4.61) == S.NOT_REPRODUCED     # wrong sign
+    assert S.verdict_difference(0.0, 4.61) == S.NOT_REPRODUCED
+    assert S.verdict_difference(-0.1, -5.0, sized=False) == S.REPRODUCED
+    assert S.verdict_difference(A.Contrast(math.nan, math.nan, 0), 1.0) == S.NOT_RUN
     # Big enough, but within two standard errors of zero (3 seeds each side): only a direction.
     noisy = A.contrast([(1, A.aggregate([40, 30, 50])), (-1, A.aggregate([35, 36, 37]))])
     assert noisy.n == 3 and noisy.se > 0
-    assert A.verdict_difference(noisy, 4.61) == A.DIRECTION
+    assert S.verdict_difference(noisy, 4.61) == S.DIRECTION
     tight = A.contrast([(1, A.aggregate([40, 40.1, 39.9])), (-1, A.aggregate([35, 35.1, 34.9]))])
-    assert A.verdict_difference(tight, 4.61) == A.REPRODUCED
+    assert S.verdict_difference(tight, 4.61) == S.REPRODUCED
 
 
 def test_verdict_correlation_symmetric_best_similar_combine():
-    assert A.verdict_correlation(0.8, +1) == A.REPRODUCED
-    assert A.verdict_correlation(0.3, +1) == A.DIRECTION
-    assert A.verdict_correlation(0.1, +1) == A.NOT_REPRODUCED
-    assert A.verdict_correlation(-0.9, +1) == A.NOT_REPRODUCED
-    assert A.verdict_correlation(-0.9, -1) == A.REPRODUCED
-    assert A.verdict_correlation(A.Correlation(math.nan, math.nan, 0), 1) == A.NOT_RUN
-    assert A.verdict_symmetric(0.1, 2.0) == A.REPRODUCED
-    assert A.verdict_symmetric(0.9, 2.0) == A.DIRECTION
-    assert A.verdict_symmetric(2.5, 2.0) == A.NOT_REPRODUCED
-    assert A.verdict_best({11: 5, 12: 4, 10: 3, 9: 1}, 11) == A.REPRODUCED
-    assert A.verdict_best({11: 4, 12: 5, 10: 3, 9: 1}, 11) == A.DIRECTION
-    assert A.verdict_best({11: 1, 12: 5, 10: 3, 9: 4}, 11) == A.NOT_REPRODUCED
-    assert A.verdict_best({12: 5}, 11) == A.NOT_RUN
-    assert A.verdict_similar(1.5, 0.1) == A.REPRODUCED
-    assert A.verdict_similar(0.2, 0.01) == A.DIRECTION
-    assert A.verdict_similar(0.2, 0.5) == A.NOT_REPRODUCED
-    assert A.combine([A.REPRODUCED, A.DIRECTION]) == A.DIRECTION
-    assert A.combine([A.REPRODUCED, A.NOT_REPRODUCED, A.DIRECTION]) == A.NOT_REPRODUCED
-    assert A.combine([A.NOT_REPRODUCED, A.NOT_RUN]) == A.NOT_RUN
-    assert A.combine([]) == A.NOT_RUN
+    assert S.verdict_correlation(0.8, +1) == S.REPRODUCED
+    assert S.verdict_correlation(0.3, +1) == S.DIRECTION
+    assert S.verdict_correlation(0.1, +1) == S.NOT_REPRODUCED
+    assert S.verdict_correlation(-0.9, +1) == S.NOT_REPRODUCED
+    assert S.verdict_correlation(-0.9, -1) == S.REPRODUCED
+    assert S.verdict_correlation(A.Correlation(math.nan, math.nan, 0), 1) == S.NOT_RUN
+    assert S.verdict_symmetric(0.1, 2.0) == S.REPRODUCED
+    assert S.verdict_symmetric(0.9, 2.0) == S.DIRECTION
+    assert S.verdict_symmetric(2.5, 2.0) == S.NOT_REPRODUCED
+    assert S.verdict_best({11: 5, 12: 4, 10: 3, 9: 1}, 11) == S.REPRODUCED
+    assert S.verdict_best({11: 4, 12: 5, 10: 3, 9: 1}, 11) == S.DIRECTION
+    assert S.verdict_best({11: 1, 12: 5, 10: 3, 9: 4}, 11) == S.NOT_REPRODUCED
+    assert S.verdict_best({12: 5}, 11) == S.NOT_RUN
+    assert S.verdict_similar(1.5, 0.1) == S.REPRODUCED
+    assert S.verdict_similar(0.2, 0.01) == S.DIRECTION
+    assert S.verdict_similar(0.2, 0.5) == S.NOT_REPRODUCED
+    assert S.combine([S.REPRODUCED, S.DIRECTION]) == S.DIRECTION
+    assert S.combine([S.REPRODUCED, S.NOT_REPRODUCED, S.DIRECTION]) == S.NOT_REPRODUCED
+    assert S.combine([S.NOT_REPRODUCED, S.NOT_RUN]) == S.NOT_RUN
+    assert S.combine([]) == S.NOT_RUN
 
 
 # ---- the scoreboard ----------------------------------------------------------------------------
 
 
 def test_scoreboard_all_reproduced_when_records_agree_with_paper():
-    rows = A.scoreboard_from(all_like_paper(), PROFILE)
+    rows = S.scoreboard_from(all_like_paper(), PROFILE)
     by_claim = {r.claim: r for r in rows}
     assert len(rows) == 17
-    not_run = [r for r in rows if r.verdict == A.NOT_RUN]
+    not_run = [r for r in rows if r.verdict == S.NOT_RUN]
     # Only the datasets we cannot run are missing.
     assert {r.claim.split(":")[0] for r in not_run} == {"Tiny ImageNet", "ImageNet"}
     assert all("--data-dir" in r.command and "not run here" in r.ours for r in not_run)
-    others = [r for r in rows if r.verdict != A.NOT_RUN]
-    assert all(r.verdict == A.REPRODUCED for r in others), [
-        (r.claim, r.verdict, r.parts, r.ours) for r in others if r.verdict != A.REPRODUCED]
+    others = [r for r in rows if r.verdict != S.NOT_RUN]
+    assert all(r.verdict == S.REPRODUCED for r in others), [
+        (r.claim, r.verdict, r.parts, r.ours) for r in others if r.verdict != S.REPRODUCED]
     swap = by_claim["Swap beats Convention (Tanh, VGG16_11, CIFAR-100)"]
     assert "36.0 ± 0.0 % (n=3)" in swap.ours and "+6.00 points" in swap.ours
     assert swap.command == "python -m bnswap experiment headline --profile smoke"
@@ -294,18 +295,18 @@ def test_scoreboard_detects_contradictions():
     data["headline"] = fake_runs("headline", flipped)
     data["beta_sweep"] = fake_runs("beta_sweep", lambda run, spec: make_record(
         spec, acc=30 + 5000 * run.tags["wd_beta"], skew=1.0 - 500 * run.tags["wd_beta"]))
-    rows = {r.claim: r for r in A.scoreboard_from(data, PROFILE)}
-    assert rows["Swap beats Convention (Tanh, VGG16_11, CIFAR-100)"].verdict == A.NOT_REPRODUCED
-    assert rows["NWDBN beats Convention but loses to Swap"].verdict == A.NOT_REPRODUCED
+    rows = {r.claim: r for r in S.scoreboard_from(data, PROFILE)}
+    assert rows["Swap beats Convention (Tanh, VGG16_11, CIFAR-100)"].verdict == S.NOT_REPRODUCED
+    assert rows["NWDBN beats Convention but loses to Swap"].verdict == S.NOT_REPRODUCED
     beta = [r for c, r in rows.items() if c.startswith("More weight decay on BN's beta")][0]
-    assert beta.verdict == A.NOT_REPRODUCED and beta.parts == [A.REPRODUCED, A.NOT_REPRODUCED]
+    assert beta.verdict == S.NOT_REPRODUCED and beta.parts == [S.REPRODUCED, S.NOT_REPRODUCED]
 
 
 def test_scoreboard_without_records_is_all_not_run_with_commands():
-    rows = A.scoreboard_from({}, PROFILE)
-    assert rows and all(r.verdict == A.NOT_RUN for r in rows)
+    rows = S.scoreboard_from({}, PROFILE)
+    assert rows and all(r.verdict == S.NOT_RUN for r in rows)
     assert all(r.command.startswith("python -m bnswap experiment ") for r in rows)
-    md = A.scoreboard_markdown(rows)
+    md = S.scoreboard_markdown(rows)
     assert md.count("\n") == len(rows) + 1 and "not run" in md
 
 
@@ -315,10 +316,10 @@ def test_scoreboard_reads_the_store_through_collect(tmp_path):
         store.save(spec, headline_like_paper(run, spec))
     runs = collect("headline", PROFILE, A_opts(tmp_path), train=False)
     assert all(rec is not None for _, _, rec in runs)
-    rows = A.scoreboard(PROFILE, results_dir=str(tmp_path / "res"))
+    rows = S.scoreboard(PROFILE, results_dir=str(tmp_path / "res"))
     first = rows[0]
-    assert first.verdict == A.REPRODUCED and "(n=3)" in first.ours
-    assert rows[4].verdict == A.NOT_RUN  # the beta sweep has no records in this store
+    assert first.verdict == S.REPRODUCED and "(n=3)" in first.ours
+    assert rows[4].verdict == S.NOT_RUN  # the beta sweep has no records in this store
 
 
 def A_opts(tmp_path):
@@ -330,8 +331,8 @@ def A_opts(tmp_path):
 def test_partial_sweep_is_not_run():
     runs = fake_runs("affine_sweep", lambda run, spec: None if run.tags["wd_affine"] == 0.0
                      else sweep_like_paper(run, spec))
-    row = A._sweep_row({"affine_sweep": runs}, PROFILE, "affine_sweep")
-    assert row.verdict == A.NOT_RUN and "n=6 of 7" in row.ours
+    row = S._sweep_row({"affine_sweep": runs}, PROFILE, "affine_sweep")
+    assert row.verdict == S.NOT_RUN and "n=6 of 7" in row.ours
 
 
 # ---- setup description and reference computations -----------------------------------------------
@@ -419,9 +420,9 @@ def test_tables_and_topics():
     assert len(groups) == 6
     assert {k: len(v) for k, v in groups.items() if len(v) != 1} == {
         ("tanh", "convention"): 3, ("tanh", "swap"): 3}
-    rows = A.scoreboard_from(data, PROFILE)
+    rows = S.scoreboard_from(data, PROFILE)
     assert [r.topic for r in rows[:7]] == ["saturation"] * 2 + ["asymmetry"] * 3 + ["sparsity"] * 2
-    assert len(A.rows_for(rows, "extended")) == len(rows) - 7
+    assert len(S.rows_for(rows, "extended")) == len(rows) - 7
 
 
 def test_mixed_channels_demo_layer_symmetric_channels_not():
