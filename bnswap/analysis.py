@@ -411,6 +411,25 @@ def caveats_markdown(records: Sequence[dict]) -> str:
     return text
 
 
+def seed_spread_markdown(groups: dict[str, list[dict]], labels: Sequence[str] = ("Convention",
+                                                                                 "Swap")) -> str:
+    """How much final accuracy moves between seeds of one configuration, measured on ``labels``
+    (the headline pair, which every profile runs with several seeds)."""
+    stats = {label: accuracy(groups.get(label, [])) for label in labels}
+    measured = {k: s for k, s in stats.items() if s.n >= 2 and math.isfinite(s.std)}
+    if not measured:
+        return ("The seed-to-seed spread is not measured yet: the headline pair has fewer than two "
+                "seeds on record.")
+    parts = ", ".join(f"{k} {s.format(1, '%')}" for k, s in measured.items())
+    ranges = ", ".join(f"{k} {max(s.values) - min(s.values):.1f}" for k, s in measured.items())
+    worst = max(s.std for s in measured.values())
+    return (f"Seed-to-seed spread, measured: {parts} (mean ± sample standard deviation over "
+            f"seeds). The range from the worst to the best seed is {ranges} points. A difference "
+            f"between two single-seed runs has a standard deviation of about "
+            f"{math.sqrt(2) * worst:.1f} points (√2 × the larger spread), so single-seed gaps "
+            f"smaller than about {2 * math.sqrt(2) * worst:.1f} points are within seed noise.")
+
+
 def describe_gap(ours: "Contrast", paper_effect: float, unit: str = "points",
                  digits: int = 2) -> str:
     """A sentence comparing our difference with the paper's (direction and relative size)."""
@@ -428,7 +447,7 @@ def describe_gap(ours: "Contrast", paper_effect: float, unit: str = "points",
     if math.isfinite(ours.se):
         noise = f" (standard error {ours.se:.{digits}f}, n={ours.n} seeds per model)"
     elif ours.n == 1:
-        noise = " (one seed per model, so no error bar)"
+        noise = " (a single seed on at least one side, so no error bar)"
     return f"Ours is {o} against the paper's {p}: the same direction, {size}{noise}."
 
 

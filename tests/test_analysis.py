@@ -508,3 +508,16 @@ def test_gradient_markdown_ratios():
     md = A.gradient_markdown(g["Convention"], g["Swap"])
     assert "| 1 (shallow) | 0.10 | 3.00 | 1.20 | 0.30 | 0.80 |" in md
     assert A.gradient_markdown([], g["Swap"]).startswith("No gradient records")
+
+
+def test_seed_spread_is_measured_on_the_headline_pair():
+    accs = {"Convention": [30.0, 31.0, 32.0], "Swap": [36.0, 36.0, 39.0]}
+    runs = fake_runs("headline", lambda run, spec: make_record(
+        spec, acc=accs[run.label][spec.seed] if run.label in accs else 20.0))
+    text = A.seed_spread_markdown(A.by_label(runs))
+    assert "Convention 31.0 ± 1.0 % (n=3)" in text and "Swap 37.0 ± 1.7 % (n=3)" in text
+    assert "Convention 2.0, Swap 3.0 points" in text
+    assert "about 2.4 points" in text  # sqrt(2) * 1.732 (Swap's spread, the larger)
+    assert "within seed noise" in text and "4.9 points" in text
+    one_seed = fake_runs("headline", lambda run, spec: make_record(spec) if spec.seed == 0 else None)
+    assert "not measured yet" in A.seed_spread_markdown(A.by_label(one_seed))
