@@ -712,7 +712,8 @@ def dataset_instructions(runs: Runs, profile: str) -> str:
     for ds, recs in g.items():
         if not recs and ds in ("tiny_imagenet", "imagenet"):  # CIFAR is found or downloaded
             lines.append(f"- **{DATASET_NAMES[ds]}**: {HOW_TO_GET[ds]}; then "
-                         f"`{run_command('table1', profile)} --data-dir DIR`.")
+                         f"`{run_command('table1', profile)} --dataset {ds} --data-dir DIR` "
+                         "(only that dataset's rows).")
     return "\n".join(lines)
 
 

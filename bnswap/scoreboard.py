@@ -14,9 +14,9 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
-from .analysis import (GRADIENT_KEYS, Contrast, Correlation, Runs, Stat, accuracy, aggregate,
-                       average_metric, by_label, captured, captured_layers, contrast, correlation,
-                       describe_setup, gradient_profile, is_complete, learning_curve,
+from .analysis import (DATASET_NAMES, GRADIENT_KEYS, Contrast, Correlation, Runs, Stat, accuracy,
+                       aggregate, average_metric, by_label, captured, captured_layers, contrast,
+                       correlation, describe_setup, gradient_profile, is_complete, learning_curve,
                        markdown_table, max_metric, run_command, sample_skewness, seeds_text,
                        shallow_layers, signed, sweep_points)
 from .paper import paper
@@ -361,10 +361,8 @@ def _table1_rows(data: dict, profile: str) -> list[Row]:
     runs = data.get("table1", [])
     cmd = run_command("table1", profile)
     rows = []
-    names = {"cifar10": "CIFAR-10", "cifar100": "CIFAR-100", "tiny_imagenet": "Tiny ImageNet",
-             "imagenet": "ImageNet"}
     t1 = paper("table1")
-    for ds, ds_name in names.items():
+    for ds, ds_name in DATASET_NAMES.items():
         sub = [t for t in runs if t[0].tags.get("dataset") == ds]
         prof = _profile_text(profile, [sub])
         stats = {}
@@ -391,12 +389,12 @@ def _table1_rows(data: dict, profile: str) -> list[Row]:
                         f"{signed(gain['relu'].value)}" + (f" (n={n})" if n else ""))
         verdict = combine(parts)
         ours_text = "; ".join(ours)
-        command = cmd
+        command = f"{cmd} --dataset {ds}"  # one dataset's rows (others may not be available)
         if verdict == NOT_RUN and all(get(k).n == 0 for k in stats):
             ours_text = f"not run here (needs the dataset: {HOW_TO_GET[ds]})" \
                 if ds in ("tiny_imagenet", "imagenet") else "not run"
             if ds in ("tiny_imagenet", "imagenet"):
-                command = f"{cmd} --data-dir DIR"
+                command += " --data-dir DIR"
         rows.append(Row(
             f"{ds_name}: swapping helps Tanh (VGG16, MobileNet) much more than ReLU",
             "Section 7.1, Table 1",

@@ -398,7 +398,7 @@ def test_markdown_table_escapes_pipes():
 
 def test_describe_gap_sentences():
     same = A.describe_gap(A.Contrast(2.0, math.nan, 1), 4.61)
-    assert "same direction" in same and "43%" in same and "one seed" in same
+    assert "same direction" in same and "43%" in same and "single seed" in same
     assert "opposite direction" in A.describe_gap(A.Contrast(-1.0, math.nan, 1), 4.61)
     assert "about the paper's size" in A.describe_gap(A.Contrast(4.5, 0.3, 3), 4.61)
     assert "standard error 0.30" in A.describe_gap(A.Contrast(4.5, 0.3, 3), 4.61)
@@ -410,7 +410,8 @@ def test_tables_and_topics():
     md1 = A.table1_markdown(data["table1"])
     assert "Tiny ImageNet (ours) | not run here" in md1
     assert "CIFAR-100 (ours) | 34.8 (n=1)" in md1  # 64.84 - 30
-    assert "tiny-imagenet-200" in A.dataset_instructions(data["table1"], PROFILE)
+    how = A.dataset_instructions(data["table1"], PROFILE)
+    assert "tiny-imagenet-200" in how and "--dataset tiny_imagenet --data-dir DIR" in how
     assert "CIFAR-10" not in A.dataset_instructions(data["table1"], PROFILE)
     md2 = A.table2_markdown(data["table2"])
     assert "| LeCun Tanh | 67.82 | 74.46 | +1.90 |" in md2 and "+6.6 | +1.90 |" in md2
