@@ -153,6 +153,19 @@ def _label_stats(groups: dict, fn: Callable[[Sequence[dict]], Stat]) -> dict[str
     return {label: fn(recs) for label, recs in groups.items()}
 
 
+def _claimed_order(stats: dict[str, Stat], paper_values: dict[str, float]
+                   ) -> list[tuple[Contrast, str]]:
+    """A claim "first > second > third ..." (``paper_values`` in claimed order): each adjacent
+    difference of ours, with its verdict against the paper's difference."""
+    labels = list(paper_values)
+    out = []
+    for hi, lo in zip(labels, labels[1:]):
+        c = contrast([(1, stats.get(hi, Stat(math.nan, math.nan, 0))),
+                      (-1, stats.get(lo, Stat(math.nan, math.nan, 0)))])
+        out.append((c, verdict_difference(c, paper_values[hi] - paper_values[lo])))
+    return out
+
+
 def _profile_text(profile: str, runs_list: Sequence[Runs]) -> str:
     records = [rec for runs in runs_list for _, _, rec in runs if is_complete(rec)]
     s = describe_setup(records)
@@ -207,10 +220,9 @@ def _headline_rows(data: dict, profile: str) -> list[Row]:
         ours, prof, combine([v_channels, v_layer]), cmd, [v_channels, v_layer]))
 
     # 4. NWDBN between Convention and Swap.
-    c1 = contrast([(1, get(acc, "NWDBN")), (-1, get(acc, "Convention"))])
-    c2 = contrast([(1, get(acc, "Swap")), (-1, get(acc, "NWDBN"))])
-    v1 = verdict_difference(c1, paper("acc_nwdbn") - paper("acc_conv"))
-    v2 = verdict_difference(c2, paper("acc_swap") - paper("acc_nwdbn"))
+    (c2, v2), (c1, v1) = _claimed_order(acc, {"Swap": paper("acc_swap"),
+                                              "NWDBN": paper("acc_nwdbn"),
+                                              "Convention": paper("acc_conv")})
     rows.append(Row(
         "NWDBN beats Convention but loses to Swap", "Sections 4.2, 5.2",
         f"Convention {paper('acc_conv')} < NWDBN {paper('acc_nwdbn')} < Swap {paper('acc_swap')} %",
@@ -221,10 +233,9 @@ def _headline_rows(data: dict, profile: str) -> list[Row]:
 
     # 5. Sparsity ordering.
     sp = _label_stats(g, lambda r: average_metric(r, "sparsity"))
-    c1 = contrast([(1, get(sp, "Swap")), (-1, get(sp, "Convention"))])
-    c2 = contrast([(1, get(sp, "Convention")), (-1, get(sp, "NWDBN"))])
-    v1 = verdict_difference(c1, paper("sparsity_swap") - paper("sparsity_conv"))
-    v2 = verdict_difference(c2, paper("sparsity_conv") - paper("sparsity_nwdbn"))
+    (c1, v1), (c2, v2) = _claimed_order(sp, {"Swap": paper("sparsity_swap"),
+                                             "Convention": paper("sparsity_conv"),
+                                             "NWDBN": paper("sparsity_nwdbn")})
     rows.append(Row(
         "Swap is the sparsest and NWDBN the least sparse", "Section 5.2",
         f"Swap {paper('sparsity_swap'):.3f} > Convention {paper('sparsity_conv'):.3f} > NWDBN "
