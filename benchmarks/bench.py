@@ -464,7 +464,7 @@ def main() -> None:
                                           workers=args.workers, width=0.25)
     result.update(r1)
     result.update(bench_metrics(model, data, images=1000 if quick else 2000,
-                                rounds=1))
+                                rounds=1 if quick else 2))
     result.update(bench_step(steps=2 if quick else 3, explore=args.explore))
     result.update(bench_gpu(data, steps=50 if quick else 200))
 
