@@ -411,6 +411,30 @@ def caveats_markdown(records: Sequence[dict]) -> str:
     return text
 
 
+def shifted_tanh_markdown(tanh: dict[str, list[dict]], shifted: dict[str, list[dict]]) -> str:
+    """What the shifted-Tanh runs say: does built-in asymmetry help the Convention order, and
+    how much of the Swap-minus-Convention gap is left? (``tanh``: headline groups by label,
+    ``shifted``: shifted-Tanh groups by order.)"""
+    acc = {"tanh_conv": accuracy(tanh.get("Convention", [])),
+           "tanh_swap": accuracy(tanh.get("Swap", [])),
+           "shift_conv": accuracy(shifted.get("convention", [])),
+           "shift_swap": accuracy(shifted.get("swap", []))}
+    if not (acc["shift_conv"].ok and acc["tanh_conv"].ok):
+        return "No shifted-Tanh records yet."
+    help_conv = contrast([(1, acc["shift_conv"]), (-1, acc["tanh_conv"])])
+    text = (f"Shifted Tanh in the Convention order: {acc['shift_conv'].format(1, '%')}, "
+            f"{signed(help_conv.value)} points against Tanh Convention "
+            f"({acc['tanh_conv'].format(1, '%')}).")
+    if acc["shift_swap"].ok and acc["tanh_swap"].ok:
+        gap_tanh = contrast([(1, acc["tanh_swap"]), (-1, acc["tanh_conv"])])
+        gap_shift = contrast([(1, acc["shift_swap"]), (-1, acc["shift_conv"])])
+        text += (f" Swap minus Convention is {signed(gap_shift.value)} points with shifted Tanh "
+                 f"and {signed(gap_tanh.value)} with Tanh: if built-in asymmetry does for "
+                 "Convention what the Swap order does, the first gap should be much smaller "
+                 "than the second.")
+    return text
+
+
 def seed_spread_markdown(groups: dict[str, list[dict]], labels: Sequence[str] = ("Convention",
                                                                                  "Swap")) -> str:
     """How much final accuracy moves between seeds of one configuration, measured on ``labels``

@@ -522,3 +522,15 @@ def test_seed_spread_is_measured_on_the_headline_pair():
     assert "within seed noise" in text and "4.9 points" in text
     one_seed = fake_runs("headline", lambda run, spec: make_record(spec) if spec.seed == 0 else None)
     assert "not measured yet" in A.seed_spread_markdown(A.by_label(one_seed))
+
+
+def test_shifted_tanh_sentence_compares_gaps():
+    tanh = A.by_label(fake_runs("headline", lambda run, spec: make_record(
+        spec, acc={"Convention": 30.0, "Swap": 36.0}.get(run.label, 20.0))))
+    shifted = A.group_by(fake_runs("shifted_tanh", lambda run, spec: make_record(
+        spec, acc=34.0 if spec.order == "convention" else 35.0)), "order")
+    text = A.shifted_tanh_markdown(tanh, shifted)
+    assert "34.0 % (n=1), +4.00 points against Tanh Convention" in text
+    assert "+1.00 points with shifted Tanh and +6.00 with Tanh" in text
+    empty = A.group_by(fake_runs("shifted_tanh", lambda run, spec: None), "order")
+    assert A.shifted_tanh_markdown(tanh, empty) == "No shifted-Tanh records yet."
