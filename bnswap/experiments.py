@@ -104,6 +104,11 @@ PROFILES: dict[str, Profile] = {
         "CPU scale: width 0.25, 10 epochs (LR x0.1 after epochs 5 and 8), 1 seed, learning rate "
         "capped at 0.01 (the paper's 200-epoch LR of 0.1 does not suit 10 epochs; see the pilot)",
         epochs=10, width=0.25, seeds=1, lr_cap=0.01),
+    "gpu_pair": Profile(
+        "gpu_pair",
+        "a short GPU run: full width, 30 epochs (LR x0.1 after epochs 15 and 22), 1 seed, learning "
+        "rate capped at 0.01 as in the cpu profile; sized for the Convention/Swap pair in minutes",
+        epochs=30, width=1.0, seeds=1, lr_cap=0.01),
     "smoke": Profile("smoke", "seconds per run, for tests: width 0.125, 1 epoch, 10 images per "
                      "class, 1 seed, LR capped at 0.01", epochs=1, width=0.125, seeds=1,
                      train_per_class=10, lr_cap=0.01),
