@@ -340,12 +340,13 @@ def describe_setup(records: Sequence[dict]) -> dict:
 
 
 def seeds_per_configuration(records: Sequence[dict]) -> dict[str, int]:
-    """How many seeds each configuration (a spec up to its seed) has among ``records``."""
-    counts: dict[str, int] = {}
+    """How many distinct seeds each configuration (a spec up to its seed) has among ``records``
+    (a record listed twice, e.g. by two experiments that share a run, counts once)."""
+    seeds: dict[str, set[int]] = {}
     for r in records:
         config = json.dumps({k: v for k, v in r["spec"].items() if k != "seed"}, sort_keys=True)
-        counts[config] = counts.get(config, 0) + 1
-    return counts
+        seeds.setdefault(config, set()).add(r["spec"]["seed"])
+    return {config: len(s) for config, s in seeds.items()}
 
 
 def seeds_text(s: dict) -> str:

@@ -342,8 +342,10 @@ def test_describe_setup_and_differences_from_paper():
     runs = fake_runs("headline", headline_like_paper)
     recs = [r for _, _, r in runs]
     s = A.describe_setup(recs)
-    # Convention and Swap have three seeds, NWDBN and NoBN one.
+    # Convention and Swap have three seeds, NWDBN and NoBN one; a record listed twice counts once.
     assert s["profile"] == "smoke" and (s["seeds"], s["seeds_max"]) == (1, 3)
+    assert A.describe_setup(recs + recs[:1])["seeds_max"] == 3
+    assert A.describe_setup(recs[:1] * 2)["seeds"] == 1
     assert s["data"] == "jpeg-copy"
     text = " ".join(A.differences_from_paper(recs))
     assert "epochs instead of the paper's 200" in text and "JPEG" in text
