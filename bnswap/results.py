@@ -137,6 +137,10 @@ def run_or_load(spec: RunSpec, load_data: Callable[[], "object"], *, store: Stor
     try:
         result = train(spec, data, device=device, checkpoint=ckpt, progress=progress)
     except DivergedError as exc:
-        return store.save(spec, {**base, "status": "failed", "error": str(exc)})
+        record = store.save(spec, {**base, "status": "failed", "error": str(exc)})
+        ckpt.unlink(missing_ok=True)
+        return record
     result.pop("model")  # the trained module is not part of a record
-    return store.save(spec, {**base, "status": "complete", **result})
+    record = store.save(spec, {**base, "status": "complete", **result})
+    ckpt.unlink(missing_ok=True)  # the record is written (atomically): the checkpoint is spent
+    return record

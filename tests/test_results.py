@@ -148,6 +148,7 @@ def test_run_or_load_trains_saves_and_then_loads(tmp_path, tiny_data) -> None:
     record = run_or_load(s, load, store=store, progress=False, checkpoint_dir=tmp_path / "ckpt",
                          profile={"name": "test", "epochs": 1})
     assert calls == [1]
+    assert list((tmp_path / "ckpt").iterdir()) == []  # spent once the record is written
     assert record["status"] == "complete" and record["key"] == s.key()
     assert record["profile"] == {"name": "test", "epochs": 1}
     assert record["data"] == tiny_data.provenance()
