@@ -271,11 +271,16 @@ def collect_activations(model: nn.Module, batches: list[torch.Tensor]):
     return ({i: torch.cat(v) for i, v in acts.items()}, {i: torch.cat(v) for i, v in outs.items()})
 
 
+@pytest.mark.parametrize("chunk", [None, 37])  # default chunks, and many tiny uneven ones
 @pytest.mark.parametrize("order,activation", [("swap", "tanh"), ("convention", "lecun_tanh"),
                                               ("nobn", "softsign"), ("swap", "relu")])
-def test_measure_equals_metrics_on_concatenated_activations(order, activation) -> None:
+def test_measure_equals_metrics_on_concatenated_activations(order, activation, chunk,
+                                                            monkeypatch) -> None:
+    import bnswap.metrics
     from bnswap.activations import activation_info
 
+    if chunk:
+        monkeypatch.setattr(bnswap.metrics, "CHUNK_ELEMENTS", chunk)
     bound = activation_info(activation).bound
     model = tiny_model(order, activation)
     batches = batch_list()
