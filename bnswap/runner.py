@@ -67,11 +67,6 @@ def run_specs(specs: list[RunSpec], profile: Profile, opts: RunOptions, jobs: in
     return [run_one(s, profile, opts) for s in specs]
 
 
-def run_experiment(name: str, profile: str, opts: RunOptions, jobs: int = 1) -> list[tuple]:
-    """``[(labelled run, record), ...]`` for experiment ``name`` under ``profile``."""
-    return run_experiments([name], profile, opts, jobs)
-
-
 def run_experiments(names: list[str], profile: str, opts: RunOptions, jobs: int = 1,
                     datasets: list[str] | None = None) -> list[tuple]:
     """``[(labelled run, record), ...]`` for several experiments trained as one queue.
