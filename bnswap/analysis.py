@@ -323,13 +323,14 @@ def describe_setup(records: Sequence[dict]) -> dict:
         return " / ".join(str(v) for v in dict.fromkeys(fn(r) for r in records))
 
     env = lambda r: r.get("environment", {})  # noqa: E731
+    seeds = seeds_per_configuration(records)
     return {
         "profile": values(lambda r: r["profile"].get("name", r["spec"]["profile"])),
         "epochs": values(lambda r: r["spec"]["epochs"]),
         "milestones": values(lambda r: ", ".join(str(m) for m in r["spec"]["milestones"])),
         "width": values(lambda r: f"{r['spec']['width']:g}"),
-        "seeds": min(seeds_per_configuration(records).values()),
-        "seeds_max": max(seeds_per_configuration(records).values()),
+        "seeds": min(seeds.values()),
+        "seeds_max": max(seeds.values()),
         "train_per_class": values(lambda r: r["spec"].get("train_per_class") or "all"),
         "device": values(lambda r: env(r).get("gpu") or env(r).get("device", "?")),
         "threads": values(lambda r: env(r).get("threads", "?")),
