@@ -6,8 +6,11 @@ using every core (small convolutions parallelise poorly); on a GPU use ``jobs=1`
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing as mp
 import os
+import signal
+import sys
 from dataclasses import dataclass
 from functools import partial
 
@@ -37,6 +40,24 @@ def run_one(spec: RunSpec, profile: Profile, opts: RunOptions) -> dict:
                        profile=profile.to_dict())
 
 
+def _die_with_parent(parent: int) -> None:
+    """Pool initializer: on Linux, ask the kernel to send SIGTERM to this worker when the process
+    that started it dies, however it dies (even SIGKILL), so that no orphaned run keeps training.
+    Elsewhere a no-op. An interrupted run loses at most its current epoch (checkpoints resume it)."""
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+        if os.getppid() != parent:  # the parent died before the request took effect
+            os.kill(os.getpid(), signal.SIGTERM)
+
+
+def worker_pool(processes: int) -> mp.pool.Pool:
+    """A pool of ``processes`` spawned workers that end when this process ends."""
+    return mp.get_context("spawn").Pool(processes, initializer=_die_with_parent,
+                                          initargs=(os.getpid(),))
+
+
 def _worker(args: tuple[RunSpec, Profile, RunOptions]) -> tuple[str, str]:
     spec, profile, opts = args
     record = run_one(spec, profile, opts)
@@ -59,8 +80,7 @@ def run_specs(specs: list[RunSpec], profile: Profile, opts: RunOptions, jobs: in
         threads = opts.threads or max(1, (os.cpu_count() or 1) // jobs)
         worker_opts = RunOptions(opts.device, opts.data_dir, opts.results_dir, opts.progress,
                                  threads)
-        ctx = mp.get_context("spawn")
-        with ctx.Pool(min(jobs, len(missing))) as pool:
+        with worker_pool(min(jobs, len(missing))) as pool:
             for key, status in pool.imap_unordered(
                     _worker, [(s, profile, worker_opts) for s in missing]):
                 print(f"{key}: {status}", flush=True)
