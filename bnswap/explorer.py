@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 
@@ -484,6 +485,22 @@ def skewness_peaks(stats: OutputStats) -> list[dict[str, float]]:
                      "half_below": float(sigmas[j] - sigmas[lo]) if lo > 0 else None,
                      "half_above": float(sigmas[hi] - sigmas[j]) if hi + 1 < len(a) else None})
     return rows
+
+
+def skewness_peaks_markdown(stats: OutputStats, mus: Sequence[float] = (1.0, 2.0, 3.0)) -> str:
+    """:func:`skewness_peaks` at the input means ``mus`` as a Markdown table ("beyond the grid"
+    where |skewness| is still above half its peak at the grid's edge)."""
+    from .report import markdown_table
+
+    def width(v: float | None) -> str:
+        return "beyond the grid" if v is None else f"{v:.1f}"
+
+    rows = [r for r in skewness_peaks(stats) if r["mu"] in mus]
+    return markdown_table(
+        ["input mean μ", "σ at the peak", "peak abs. skewness", "σ below the peak to lose half",
+         "σ above the peak to lose half"],
+        [[f"{r['mu']:g}", f"{r['sigma']:.1f}", f"{r['peak']:.2f}", width(r["half_below"]),
+          width(r["half_above"])] for r in rows])
 
 
 def plot_sparsity_heatmaps(stats: OutputStats):

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.transforms import blended_transform_factory
 
-from . import analysis as A
+from . import analysis as A, distributions as D
 
 # One colour per model family, used consistently across chapters.
 COLORS = {"Convention": "#1f77b4", "Swap": "#d62728", "NWDBN": "#2ca02c", "NoBN": "#9467bd"}
@@ -282,7 +282,7 @@ def block_outputs(records: Mapping[str, dict | None], layer: int = 4, channels: 
             span = max(np.abs(v).max(), 1e-9)
             ax.hist(v, bins=np.linspace(-span, span, 41), color=color(label), alpha=0.85,
                     density=True)
-            ax.set_title(f"{label}, channel {k + 1}: sparsity {A.sparsity_of(v):.2f}", fontsize=8.5)
+            ax.set_title(f"{label}, channel {k + 1}: sparsity {D.sparsity_of(v):.2f}", fontsize=8.5)
             ax.set_yticks([])
             if row == len(labels) - 1:
                 ax.set_xlabel(f"block {layer + 1} output")
@@ -352,8 +352,8 @@ def gradient_scales(groups: Mapping[str, Sequence[dict]]) -> Figure:
 
 def reference_histograms(n: int = 20000) -> Figure:
     """Figure 11: reference distributions on [-1, 1] with their saturation and skewness."""
-    dists = A.reference_distributions(n)
-    metrics = {r["name"]: r for r in A.reference_metrics(n)}
+    dists = D.reference_distributions(n)
+    metrics = {r["name"]: r for r in D.reference_metrics(n)}
     cols = 4
     rows = math.ceil(len(dists) / cols)
     fig = new_figure(12, 2.5 * rows)
@@ -380,15 +380,15 @@ def bn_after_tanh(settings: Sequence[tuple[float, float]] = ((0.0, 0.5), (0.0, 3
     x = np.linspace(-6, 6, 400)
     for i, (mu, sigma) in enumerate(settings):
         c = _CYCLE[i]
-        m, s = A.tanh_output_stats(mu, sigma)
+        m, s = D.tanh_output_stats(mu, sigma)
         lab = f"input N({mu:g}, {sigma:g}²): μ̂={A.signed(m)}, σ̂={s:.2f}"
-        ax.plot(x, A.bn_after_tanh(x, mu, sigma), color=c, lw=1.2, label=lab)
-        pts = A.normal_quantile_points(mu, sigma, 41)
+        ax.plot(x, D.bn_after_tanh(x, mu, sigma), color=c, lw=1.2, label=lab)
+        pts = D.normal_quantile_points(mu, sigma, 41)
         pts = pts[np.abs(pts) <= 6]
-        ax.plot(pts, A.bn_after_tanh(pts, mu, sigma), "o", color=c, ms=3.5)
-        z = A.bn_after_tanh(A.normal_quantile_points(mu, sigma, 4000), mu, sigma)
+        ax.plot(pts, D.bn_after_tanh(pts, mu, sigma), "o", color=c, ms=3.5)
+        z = D.bn_after_tanh(D.normal_quantile_points(mu, sigma, 4000), mu, sigma)
         ax2.hist(z, bins=np.linspace(-4, 4, 61), histtype="step", color=c, lw=1.4, density=True,
-                 label=f"N({mu:g}, {sigma:g}²): sparsity {A.sparsity_of(z):.2f}")
+                 label=f"N({mu:g}, {sigma:g}²): sparsity {D.sparsity_of(z):.2f}")
     ax.set_xlabel("Tanh input")
     ax.set_ylabel("BN(Tanh(input))")
     ax.set_ylim(-5, 5)

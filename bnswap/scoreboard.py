@@ -14,12 +14,13 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
-from .analysis import (DATASET_NAMES, GRADIENT_KEYS, Contrast, Correlation, Runs, Stat, accuracy,
-                       aggregate, average_metric, by_label, captured, captured_layers, contrast,
-                       correlation, describe_setup, gradient_profile, is_complete, learning_curve,
-                       markdown_table, max_metric, run_command, sample_skewness, seeds_text,
+from .analysis import (GRADIENT_KEYS, Contrast, Correlation, Runs, Stat, accuracy, aggregate,
+                       average_metric, by_label, captured, captured_layers, contrast, correlation,
+                       gradient_profile, is_complete, learning_curve, max_metric, sample_skewness,
                        shallow_layers, signed, sweep_points)
 from .paper import paper
+from .report import (DATASET_NAMES, describe_setup, markdown_table, run_command,
+                     seeds_text)
 
 # ---- verdicts -------------------------------------------------------------------------------------
 
@@ -153,6 +154,11 @@ def _label_stats(groups: dict, fn: Callable[[Sequence[dict]], Stat]) -> dict[str
     return {label: fn(recs) for label, recs in groups.items()}
 
 
+def _get(stats: dict, key: Any) -> Stat:
+    """``stats[key]``, or an empty :class:`Stat` (*not run*) for a configuration without one."""
+    return stats.get(key, Stat.empty())
+
+
 def _claimed_order(stats: dict[str, Stat], paper_values: dict[str, float]
                    ) -> list[tuple[Contrast, str]]:
     """A claim "first > second > third ..." (``paper_values`` in claimed order): each adjacent
@@ -160,8 +166,7 @@ def _claimed_order(stats: dict[str, Stat], paper_values: dict[str, float]
     labels = list(paper_values)
     out = []
     for hi, lo in zip(labels, labels[1:]):
-        c = contrast([(1, stats.get(hi, Stat(math.nan, math.nan, 0))),
-                      (-1, stats.get(lo, Stat(math.nan, math.nan, 0)))])
+        c = contrast([(1, _get(stats, hi)), (-1, _get(stats, lo))])
         out.append((c, verdict_difference(c, paper_values[hi] - paper_values[lo])))
     return out
 
@@ -180,36 +185,35 @@ def _headline_rows(data: dict, profile: str) -> list[Row]:
     acc = _label_stats(g, accuracy)
     cmd = run_command("headline", profile)
     prof = _profile_text(profile, [runs])
-    get = lambda d, k: d.get(k, Stat(math.nan, math.nan, 0))  # noqa: E731
     rows = []
 
     # 1. Swap beats Convention.
-    c = contrast([(1, get(acc, "Swap")), (-1, get(acc, "Convention"))])
+    c = contrast([(1, _get(acc, "Swap")), (-1, _get(acc, "Convention"))])
     rows.append(Row(
         "Swap beats Convention (Tanh, VGG16_11, CIFAR-100)", "Section 3.2, Table 2",
         f"Swap {paper('acc_swap')} % vs Convention {paper('acc_conv')} % "
         f"({paper('swap_gain'):+.2f} points)",
-        f"Swap {get(acc, 'Swap').format(1, '%')} vs Convention "
-        f"{get(acc, 'Convention').format(1, '%')}: {_pts(c.value)}",
+        f"Swap {_get(acc, 'Swap').format(1, '%')} vs Convention "
+        f"{_get(acc, 'Convention').format(1, '%')}: {_pts(c.value)}",
         prof, verdict_difference(c, paper("swap_gain")), cmd))
 
     # 2. Swap's layers are more saturated (largest layer saturation).
     mx = _label_stats(g, lambda r: max_metric(r, "saturation"))
-    c = contrast([(1, get(mx, "Swap")), (-1, get(mx, "Convention"))])
+    c = contrast([(1, _get(mx, "Swap")), (-1, _get(mx, "Convention"))])
     rows.append(Row(
         "Swap's layers are more saturated (largest layer saturation)", "Section 3.2, Figure 3",
         f"Swap {paper('max_sat_swap')} vs Convention {paper('max_sat_conv')}",
-        f"Swap {get(mx, 'Swap').format(2)} vs Convention {get(mx, 'Convention').format(2)}",
+        f"Swap {_get(mx, 'Swap').format(2)} vs Convention {_get(mx, 'Convention').format(2)}",
         prof, verdict_difference(c, paper("max_sat_swap") - paper("max_sat_conv")), cmd))
 
     # 3. Asymmetric channels, symmetric layers.
     sk = _label_stats(g, lambda r: average_metric(r, "skewness"))
-    c = contrast([(1, get(sk, "Swap")), (-1, get(sk, "Convention"))])
+    c = contrast([(1, _get(sk, "Swap")), (-1, _get(sk, "Convention"))])
     v_channels = verdict_difference(c, paper("table2_delta_skewness")["tanh"])
     layer_skew, chan_skew, where = _pooled_skewness(g.get("Swap", []))
     v_layer = verdict_symmetric(layer_skew, chan_skew)
-    ours = (f"avg layer skewness Swap {get(sk, 'Swap').format(2)} vs Convention "
-            f"{get(sk, 'Convention').format(2)} ({signed(c.value)}); ")
+    ours = (f"avg layer skewness Swap {_get(sk, 'Swap').format(2)} vs Convention "
+            f"{_get(sk, 'Convention').format(2)} ({signed(c.value)}); ")
     ours += (f"Swap block {where}: pooled layer skewness {signed(layer_skew)} vs mean channel "
              f"|skewness| {chan_skew:.2f}" if where else "no captured layer samples")
     rows.append(Row(
@@ -226,8 +230,8 @@ def _headline_rows(data: dict, profile: str) -> list[Row]:
     rows.append(Row(
         "NWDBN beats Convention but loses to Swap", "Sections 4.2, 5.2",
         f"Convention {paper('acc_conv')} < NWDBN {paper('acc_nwdbn')} < Swap {paper('acc_swap')} %",
-        f"Convention {get(acc, 'Convention').format(1)} / NWDBN {get(acc, 'NWDBN').format(1)} / "
-        f"Swap {get(acc, 'Swap').format(1)} %: NWDBN - Conv {_pts(c1.value)}, "
+        f"Convention {_get(acc, 'Convention').format(1)} / NWDBN {_get(acc, 'NWDBN').format(1)} / "
+        f"Swap {_get(acc, 'Swap').format(1)} %: NWDBN - Conv {_pts(c1.value)}, "
         f"Swap - NWDBN {_pts(c2.value)}",
         prof, combine([v1, v2]), cmd, [v1, v2]))
 
@@ -240,13 +244,13 @@ def _headline_rows(data: dict, profile: str) -> list[Row]:
         "Swap is the sparsest and NWDBN the least sparse", "Section 5.2",
         f"Swap {paper('sparsity_swap'):.3f} > Convention {paper('sparsity_conv'):.3f} > NWDBN "
         f"{paper('sparsity_nwdbn'):.3f}",
-        f"Swap {get(sp, 'Swap').format(3)} / Convention {get(sp, 'Convention').format(3)} / "
-        f"NWDBN {get(sp, 'NWDBN').format(3)}",
+        f"Swap {_get(sp, 'Swap').format(3)} / Convention {_get(sp, 'Convention').format(3)} / "
+        f"NWDBN {_get(sp, 'NWDBN').format(3)}",
         prof, combine([v1, v2]), cmd, [v1, v2]))
 
     # 6. NoBN: asymmetric but less accurate.
-    c1 = contrast([(1, get(sk, "NoBN")), (-1, get(sk, "Convention"))])
-    c2 = contrast([(1, get(acc, "Convention")), (-1, get(acc, "NoBN"))])
+    c1 = contrast([(1, _get(sk, "NoBN")), (-1, _get(sk, "Convention"))])
+    c2 = contrast([(1, _get(acc, "Convention")), (-1, _get(acc, "NoBN"))])
     v1 = verdict_difference(c1, 1.0, sized=False)
     v2 = verdict_difference(c2, paper("acc_conv_vs_nobn") - paper("acc_nobn"))
     rows.append(Row(
@@ -255,7 +259,7 @@ def _headline_rows(data: dict, profile: str) -> list[Row]:
         f"NoBN skewness above Convention's (Figure 10); accuracy {paper('acc_nobn')} vs "
         f"{paper('acc_conv_vs_nobn')} % (VGG16)",
         f"avg skewness NoBN - Conv {signed(c1.value)}; accuracy NoBN "
-        f"{get(acc, 'NoBN').format(1, '%')} vs Conv {get(acc, 'Convention').format(1, '%')}",
+        f"{_get(acc, 'NoBN').format(1, '%')} vs Conv {_get(acc, 'Convention').format(1, '%')}",
         prof, combine([v1, v2]), cmd, [v1, v2]))
 
     # 7. A.7 gradients.
@@ -383,7 +387,7 @@ def _table1_rows(data: dict, profile: str) -> list[Row]:
             if is_complete(rec):
                 stats[key].append(rec)
         stats = {k: accuracy(v) for k, v in stats.items()}
-        get = lambda k: stats.get(k, Stat(math.nan, math.nan, 0))  # noqa: E731
+        get = lambda k: _get(stats, k)  # noqa: E731
         parts, ours, paper_bits = [], [], []
         for arch, arch_name in (("vgg16", "VGG16"), ("mobilenet", "MobileNet")):
             gain = {act: contrast([(1, get((arch, act, "swap"))), (-1, get((arch, act, "convention")))])
@@ -425,12 +429,11 @@ def _table2_rows(data: dict, profile: str) -> list[Row]:
             g[(run.tags["activation"], run.tags["order"])].append(rec)
     acc = {k: accuracy(v) for k, v in g.items()}
     sk = {k: average_metric(v, "skewness") for k, v in g.items()}
-    get = lambda d, k: d.get(k, Stat(math.nan, math.nan, 0))  # noqa: E731
     pacc, pdsk = paper("table2_accuracy"), paper("table2_delta_skewness")
     names = {"tanh": "Tanh", "lecun_tanh": "LeCun Tanh", "softsign": "Softsign"}
-    gain = {a: contrast([(1, get(acc, (a, "swap"))), (-1, get(acc, (a, "convention")))])
+    gain = {a: contrast([(1, _get(acc, (a, "swap"))), (-1, _get(acc, (a, "convention")))])
             for a in names}
-    dsk = {a: contrast([(1, get(sk, (a, "swap"))), (-1, get(sk, (a, "convention")))])
+    dsk = {a: contrast([(1, _get(sk, (a, "swap"))), (-1, _get(sk, (a, "convention")))])
            for a in names}
     rows = []
     parts = []
@@ -445,10 +448,10 @@ def _table2_rows(data: dict, profile: str) -> list[Row]:
         "; ".join(f"{names[a]}: {_pts(gain[a].value)}, Δ skewness {signed(dsk[a].value)}"
                   for a in ("lecun_tanh", "softsign")),
         prof, combine(parts), cmd, parts))
-    parts = [verdict_difference(contrast([(1, get(sk, ("tanh", "swap"))),
-                                          (-1, get(sk, ("tanh", "convention"))),
-                                          (-1, get(sk, (a, "swap"))),
-                                          (1, get(sk, (a, "convention")))]),
+    parts = [verdict_difference(contrast([(1, _get(sk, ("tanh", "swap"))),
+                                          (-1, _get(sk, ("tanh", "convention"))),
+                                          (-1, _get(sk, (a, "swap"))),
+                                          (1, _get(sk, (a, "convention")))]),
                                 pdsk["tanh"] - pdsk[a]) for a in ("lecun_tanh", "softsign")]
     rows.append(Row(
         "Their skewness gains are smaller than Tanh's (Softsign's the smallest)",

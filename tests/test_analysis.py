@@ -1,4 +1,5 @@
-"""bnswap.analysis on synthetic records: aggregation, correlations, verdict rules, the scoreboard."""
+"""bnswap.analysis on synthetic records: aggregation, correlations, verdict rules, the scoreboard
+and the plots drawn from the records."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import math
 
 import numpy as np
 import pytest
+from fake_records import (PROFILE, all_like_paper, as_saved, fake_runs, grads, headline_like_paper,
+                          make_record, sweep_like_paper)
 from scipy import stats
 
 from bnswap import analysis as A
@@ -13,119 +16,6 @@ from bnswap import scoreboard as S
 from bnswap.experiments import get_experiment
 from bnswap.results import Store
 from bnswap.runner import collect
-
-PROFILE = "smoke"
-
-
-# ---- synthetic records ------------------------------------------------------------------------
-
-
-def make_record(spec, acc=50.0, sat=None, skew=None, spars=None, layers=10, history=None,
-                gradients=None, samples=None, status="complete"):
-    """A record body shaped like train()'s result (values given per layer or as one number)."""
-    def per_layer(v, default):
-        v = default if v is None else v
-        return list(v) if isinstance(v, (list, tuple, np.ndarray)) else [v] * layers
-
-    sat, skew, spars = per_layer(sat, 0.3), per_layer(skew, 0.2), per_layer(spars, 0.6)
-    rows = []
-    for i in range(layers):
-        row = {"layer": i + 1, "kind": "conv" if i < layers - 2 else "fc", "channels": 4,
-               "saturation": sat[i], "skewness": skew[i], "sparsity": spars[i],
-               "channel_skewness": [skew[i]] * 4, "channel_mean": [0.0] * 4}
-        if samples and i in samples:
-            row["samples"] = samples[i]
-        rows.append(row)
-    history = history or [{"epoch": e + 1, "lr": 0.01, "train_loss": 4.0 - 0.1 * e,
-                           "train_acc": 10.0, "test_loss": 4.0 - 0.1 * e, "test_acc": acc,
-                           "seconds": 1.0} for e in range(spec.epochs)]
-    body = {"status": status, "profile": {"name": spec.profile, "lr_cap": 0.01},
-            "data": {"dataset": spec.dataset, "source": "jpeg-copy", "detail": "test"},
-            "history": history, "layers": rows, "train_seconds": 12.0,
-            "images_per_second": 100.0,
-            "final": {"test_acc": acc, "test_loss": history[-1]["test_loss"],
-                      "train_loss": history[-1]["train_loss"], "train_acc": 10.0},
-            "environment": {"device": "cpu", "threads": 1, "torch": "test"}}
-    if gradients is not None:
-        body["gradients"] = gradients
-    if status != "complete":
-        body = {"status": status, "error": "diverged", "profile": body["profile"],
-                "data": body["data"]}
-    return body
-
-
-def as_saved(spec, body):
-    """What Store.save would return, without touching disk."""
-    return {"key": spec.key(), "spec": spec.to_dict(), **body}
-
-
-def grads(act, inp, wgrad, layers=10):
-    return [{"layer": i + 1, "act_input_grad": act, "weight_input": inp, "weight_grad": wgrad}
-            for i in range(layers)]
-
-
-def fake_runs(name, make):
-    """collect()-shaped triples for experiment ``name`` with ``make(run, spec)`` -> body or None."""
-    out = []
-    for run, spec in get_experiment(name).expand(PROFILE):
-        body = make(run, spec)
-        out.append((run, spec, None if body is None else as_saved(spec, body)))
-    return out
-
-
-def headline_like_paper(run, spec):
-    """Headline records that agree with every headline claim of the paper."""
-    rng = np.random.default_rng(0)
-    pooled = rng.normal(0, 1, 2000).tolist()
-    samples = {7: {"act": [pooled[:100]] * 2, "block": [pooled[:100]] * 2, "act_layer": [pooled]}}
-    spec_by_label = {
-        "Convention": dict(acc=30.0, sat=0.3, skew=0.2, spars=0.7, gradients=grads(1e-3, 0.5, 1e-3)),
-        "Swap": dict(acc=36.0, sat=[0.8] + [0.5] * 9, skew=2.0, spars=0.85,
-                     gradients=grads(1e-4, 1.5, 1.2e-3)),
-        "NWDBN": dict(acc=33.0, sat=0.4, skew=0.8, spars=0.3),
-        "NoBN": dict(acc=25.0, sat=0.2, skew=0.6, spars=0.5),
-    }
-    kw = spec_by_label[run.label]
-    hist = None
-    if run.label == "Swap":
-        hist = [{"epoch": 1, "lr": 0.01, "train_loss": 3.0, "train_acc": 10, "test_loss": 2.0,
-                 "test_acc": 36.0, "seconds": 1.0}]
-    return make_record(spec, history=hist, samples=samples, **kw)
-
-
-def sweep_like_paper(run, spec):
-    if "wd_beta" in run.tags:
-        v = run.tags["wd_beta"]
-        return make_record(spec, acc=40 - 5000 * v, skew=1.0 - 500 * v)
-    v = run.tags["wd_affine"]
-    return make_record(spec, acc=30 + 1000 * v, spars=0.7 + 200 * v)
-
-
-def table1_like_paper(run, spec):
-    if run.tags["dataset"] not in ("cifar10", "cifar100"):
-        return None
-    t = A.paper("table1")
-    return make_record(spec, acc=t[(run.tags["dataset"], run.tags["arch"], run.tags["activation"],
-                                    run.tags["order"])] - 30)
-
-
-def table2_like_paper(run, spec):
-    acc = A.paper("table2_accuracy")[(run.tags["activation"], run.tags["order"])] - 30
-    dsk = A.paper("table2_delta_skewness")[run.tags["activation"]]
-    return make_record(spec, acc=acc, skew=0.2 + (dsk if run.tags["order"] == "swap" else 0))
-
-
-def depth_like_paper(run, spec):
-    return make_record(spec, acc=A.paper("table7")[run.tags["depth"]] - 30)
-
-
-def all_like_paper():
-    return {"headline": fake_runs("headline", headline_like_paper),
-            "beta_sweep": fake_runs("beta_sweep", sweep_like_paper),
-            "affine_sweep": fake_runs("affine_sweep", sweep_like_paper),
-            "table1": fake_runs("table1", table1_like_paper),
-            "table2": fake_runs("table2", table2_like_paper),
-            "depth": fake_runs("depth", depth_like_paper)}
 
 
 # ---- the paper's numbers ------------------------------------------------------------------------
@@ -156,6 +46,10 @@ def test_aggregate_and_format():
     assert one.n == 1 and math.isnan(one.std)
     assert one.format(1, "%") == "38.1 % (n=1)"
     assert A.aggregate([]).format() == "not run"
+    empty = A.Stat.empty()
+    assert (empty.n, empty.values, empty.ok) == (0, (), False)
+    assert math.isnan(empty.mean) and math.isnan(empty.std)
+    assert A.aggregate([]) == empty and A.aggregate([None, float("nan")]) == empty
 
 
 def test_layer_metrics_skip_undefined_saturation():
@@ -180,8 +74,6 @@ def test_by_label_missing_and_failed():
     assert len(groups["Convention"]) == 3 and groups["NWDBN"] == [] and groups["NoBN"] == []
     assert A.missing(runs) == [("NoBN", 0)]
     assert [f[0] for f in A.failed(runs)] == ["NWDBN"]
-    text = A.status_markdown("headline", PROFILE, runs)
-    assert "6 of 8" in text and "python -m bnswap experiment headline --profile smoke" in text
 
 
 def test_correlation_pearson_spearman_and_degenerate_cases():
@@ -328,97 +220,8 @@ def A_opts(tmp_path):
     return RunOptions(results_dir=str(tmp_path / "res"), progress=False)
 
 
-def test_partial_sweep_is_not_run():
-    runs = fake_runs("affine_sweep", lambda run, spec: None if run.tags["wd_affine"] == 0.0
-                     else sweep_like_paper(run, spec))
-    row = S._sweep_row({"affine_sweep": runs}, PROFILE, "affine_sweep")
-    assert row.verdict == S.NOT_RUN and "n=6 of 7" in row.ours
-
-
-# ---- setup description and reference computations -----------------------------------------------
-
-
-def test_describe_setup_and_differences_from_paper():
-    runs = fake_runs("headline", headline_like_paper)
-    recs = [r for _, _, r in runs]
-    s = A.describe_setup(recs)
-    # Convention and Swap have three seeds, NWDBN and NoBN one; a record listed twice counts once.
-    assert s["profile"] == "smoke" and (s["seeds"], s["seeds_max"]) == (1, 3)
-    assert A.describe_setup(recs + recs[:1])["seeds_max"] == 3
-    assert A.describe_setup(recs[:1] * 2)["seeds"] == 1
-    assert s["data"] == "jpeg-copy"
-    text = " ".join(A.differences_from_paper(recs))
-    assert "epochs instead of the paper's 200" in text and "JPEG" in text
-    assert "1-3 seeds per configuration instead of 3" in text
-    assert "1-3 seeds per configuration" in A.setup_markdown(recs)
-    assert "smoke" in A.setup_markdown(recs)
-    assert A.setup_markdown([]).startswith("No records")
-    assert A.cost_rows(runs)[0]["seconds_per_epoch"] == pytest.approx(12.0)
-
-
-def test_reference_distributions_uniform_saturation_is_half():
-    rows = {r["name"]: r for r in A.reference_metrics(2000)}
-    assert rows["uniform on [-1, 1]"]["saturation"] == pytest.approx(0.5, abs=1e-12)
-    assert abs(rows["uniform on [-1, 1]"]["skewness"]) < 1e-9
-    assert rows["half -1, half +1"]["saturation"] == pytest.approx(1.0)
-    near0 = rows["tanh(N(0, 0.1²)): near zero"]["saturation"]
-    assert near0 < 0.1
-    assert rows["tanh(N(3, 1)): one side, strongly"]["skewness"] < -1
-    assert rows["Beta(2, 5) on [-1, 1]: right-skewed"]["skewness"] > 0
-
-
-def test_tanh_output_stats_and_bn_after_tanh():
-    m, s = A.tanh_output_stats(0.0, 0.01)
-    assert m == pytest.approx(0.0, abs=1e-12) and s == pytest.approx(0.01, rel=1e-3)
-    m, s = A.tanh_output_stats(2.0, 1.0)
-    x = np.random.default_rng(0).normal(2.0, 1.0, 400_000)
-    assert m == pytest.approx(np.tanh(x).mean(), abs=3e-3)
-    assert s == pytest.approx(np.tanh(x).std(), abs=3e-3)
-    pts = A.normal_quantile_points(2.0, 1.0, 2001)
-    z = A.bn_after_tanh(pts, 2.0, 1.0)
-    assert abs(z.mean()) < 0.02 and z.std() == pytest.approx(1.0, abs=0.02)
-    # One-sided saturation: after BN most values sit near zero (above the median of |z|).
-    assert np.median(np.abs(z)) < 0.6
-
-
-def test_sparsity_properties_match_appendix_a10():
-    rows = A.sparsity_properties()
-    holds = {(r["criterion"], r["meaning"]): r["holds"] for r in rows}
-    assert all(v for (name, _), v in holds.items() if not name.startswith("Robin Hood"))
-    robin = [r for r in rows if r["criterion"].startswith("Robin Hood")]
-    assert [r["holds"] for r in robin] == [False, True]  # fails when the maximum is shared
-    assert A.sparsity_of([0, 0, 0, 1]) == pytest.approx(0.75)
-
-
-def test_markdown_table_escapes_pipes():
-    md = A.markdown_table(["a", "b"], [["x|y", 1]])
-    assert md.splitlines()[2] == "| x\\|y | 1 |"
-
-
-# ---- chapter helpers --------------------------------------------------------------------------
-
-
-def test_describe_gap_sentences():
-    same = A.describe_gap(A.Contrast(2.0, math.nan, 1), 4.61)
-    assert "same direction" in same and "43%" in same and "single seed" in same
-    assert "opposite direction" in A.describe_gap(A.Contrast(-1.0, math.nan, 1), 4.61)
-    assert "about the paper's size" in A.describe_gap(A.Contrast(4.5, 0.3, 3), 4.61)
-    assert "standard error 0.30" in A.describe_gap(A.Contrast(4.5, 0.3, 3), 4.61)
-    assert A.describe_gap(A.Contrast(math.nan, math.nan, 0), 1.0).startswith("We have no records")
-
-
-def test_tables_and_topics():
+def test_group_by_and_scoreboard_topics():
     data = all_like_paper()
-    md1 = A.table1_markdown(data["table1"])
-    assert "Tiny ImageNet (ours) | not run here" in md1
-    assert "CIFAR-100 (ours) | 34.8 (n=1)" in md1  # 64.84 - 30
-    how = A.dataset_instructions(data["table1"], PROFILE)
-    assert "tiny-imagenet-200" in how and "--dataset tiny_imagenet --data-dir DIR" in how
-    assert "CIFAR-10" not in A.dataset_instructions(data["table1"], PROFILE)
-    md2 = A.table2_markdown(data["table2"])
-    assert "| LeCun Tanh | 67.82 | 74.46 | +1.90 |" in md2 and "+6.6 | +1.90 |" in md2
-    md7 = A.depth_markdown(data["depth"])
-    assert md7.splitlines()[0].startswith("|  | VGG16 | VGG16_15")
     groups = A.group_by(data["table2"], "activation", "order")
     assert len(groups) == 6
     assert {k: len(v) for k, v in groups.items() if len(v) != 1} == {
@@ -428,25 +231,11 @@ def test_tables_and_topics():
     assert len(S.rows_for(rows, "extended")) == len(rows) - 7
 
 
-def test_mixed_channels_demo_layer_symmetric_channels_not():
-    d = A.mixed_channels_demo(4000)
-    assert abs(d["pooled_skewness"]) < 0.05
-    assert d["layer_skewness"] > 1.0
-    assert d["channel_skewness"][0] == pytest.approx(-d["channel_skewness"][1])
-
-
-def test_cost_pilot_and_profiles_tables():
-    data = {"headline": fake_runs("headline", headline_like_paper),
-            "depth": fake_runs("depth", lambda run, spec: None)}
-    md = A.cost_markdown(data)
-    assert "| headline | 8 | 8 | 0.2 | 12 | 100 | 0.03 | cpu x1 |" in md
-    assert "| depth | 9 | 0 |" in md
-    assert "| **all (distinct runs)** | 17 | 8 | 0.2 |  |  | 0.03 |  |" in md
-    pilot = fake_runs("pilot", lambda run, spec: make_record(spec, acc=10 * run.tags["lr"]))
-    pm = A.pilot_markdown(pilot)
-    # smoke caps the learning rate at 0.01: lr 0.01 is the one used for both orders.
-    assert "| Swap | 0.01 | 0.10 | 0.1 | yes |" in pm and "| Convention | 0.1 | 1.00 | 0.01 |  |" in pm
-    assert "| cpu |" in A.profiles_markdown()
+def test_partial_sweep_is_not_run():
+    runs = fake_runs("affine_sweep", lambda run, spec: None if run.tags["wd_affine"] == 0.0
+                     else sweep_like_paper(run, spec))
+    row = S._sweep_row({"affine_sweep": runs}, PROFILE, "affine_sweep")
+    assert row.verdict == S.NOT_RUN and "n=6 of 7" in row.ours
 
 
 # ---- plots (bnswap.plots draws from the same records) ---------------------------------------------
@@ -503,36 +292,3 @@ def test_plots_with_missing_records_show_not_run():
                 P.gradient_scales(empty),
                 P.depth_panels({d: [] for d in A.paper("table7")}, A.paper("table7"))):
         assert any("not run" in t for t in _texts(fig)), fig
-
-
-def test_gradient_markdown_ratios():
-    runs = fake_runs("headline", headline_like_paper)
-    g = A.by_label(runs)
-    md = A.gradient_markdown(g["Convention"], g["Swap"])
-    assert "| 1 (shallow) | 0.10 | 3.00 | 1.20 | 0.30 | 0.80 |" in md
-    assert A.gradient_markdown([], g["Swap"]).startswith("No gradient records")
-
-
-def test_seed_spread_is_measured_on_the_headline_pair():
-    accs = {"Convention": [30.0, 31.0, 32.0], "Swap": [36.0, 36.0, 39.0]}
-    runs = fake_runs("headline", lambda run, spec: make_record(
-        spec, acc=accs[run.label][spec.seed] if run.label in accs else 20.0))
-    text = A.seed_spread_markdown(A.by_label(runs))
-    assert "Convention 31.0 ± 1.0 % (n=3)" in text and "Swap 37.0 ± 1.7 % (n=3)" in text
-    assert "Convention 2.0, Swap 3.0 points" in text
-    assert "about 2.4 points" in text  # sqrt(2) * 1.732 (Swap's spread, the larger)
-    assert "within seed noise" in text and "4.9 points" in text
-    one_seed = fake_runs("headline", lambda run, spec: make_record(spec) if spec.seed == 0 else None)
-    assert "not measured yet" in A.seed_spread_markdown(A.by_label(one_seed))
-
-
-def test_shifted_tanh_sentence_compares_gaps():
-    tanh = A.by_label(fake_runs("headline", lambda run, spec: make_record(
-        spec, acc={"Convention": 30.0, "Swap": 36.0}.get(run.label, 20.0))))
-    shifted = A.group_by(fake_runs("shifted_tanh", lambda run, spec: make_record(
-        spec, acc=34.0 if spec.order == "convention" else 35.0)), "order")
-    text = A.shifted_tanh_markdown(tanh, shifted)
-    assert "34.0 % (n=1), +4.00 points against Tanh Convention" in text
-    assert "+1.00 points with shifted Tanh and +6.00 with Tanh" in text
-    empty = A.group_by(fake_runs("shifted_tanh", lambda run, spec: None), "order")
-    assert A.shifted_tanh_markdown(tanh, empty) == "No shifted-Tanh records yet."

@@ -112,3 +112,19 @@ def test_static_html_is_self_contained():
     i, j = back["mu"].index(1.0), back["sigma"].index(1.5)
     stored = back["activations"]["tanh"]["skewness"][i * len(back["sigma"]) + j] / back["scale"]
     assert stored == pytest.approx(ex.summary("tanh", 1.0, 1.5)["skewness"], abs=1e-3)
+
+
+def test_skewness_peaks_markdown():
+    mus, sigmas = ex.default_axes()
+    md = ex.skewness_peaks_markdown(ex.grid(mus, sigmas, ("tanh",))["tanh"])
+    assert md.splitlines() == [
+        "| input mean μ | σ at the peak | peak abs. skewness | σ below the peak to lose half "
+        "| σ above the peak to lose half |",
+        "|---|---|---|---|---|",
+        "| 1 | 0.6 | 1.55 | 0.4 | 1.3 |",
+        "| 2 | 0.7 | 4.02 | 0.3 | 0.9 |",
+        "| 3 | 0.8 | 9.33 | 0.3 | 0.6 |"]
+    # On a grid that stops at sigma = 1, |skewness| at mu = 1 never falls to half above its peak.
+    short = ex.grid(mus, sigmas[sigmas <= 1.0], ("tanh",))["tanh"]
+    assert ex.skewness_peaks_markdown(short, mus=(1.0,)).splitlines()[2].endswith(
+        "| beyond the grid |")

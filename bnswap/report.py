@@ -1,0 +1,436 @@
+"""The computed Markdown that the chapters show: every sentence and table comes from records.
+
+Nothing here is typed by hand into a chapter: the setup of the runs (:func:`caveats_markdown`),
+how many runs are recorded and how to make the rest (:func:`status_markdown`), their cost
+(:func:`cost_markdown`), the tables of the extended experiments (:func:`table1_markdown`,
+:func:`table2_markdown`, :func:`depth_markdown`, :func:`gradient_markdown`) and the sentences that
+compare ours with the paper (:func:`describe_gap`, :func:`seed_spread_markdown`, ...) are read off
+the records with the queries of :mod:`bnswap.analysis`. :func:`show` displays any of them in a
+notebook; :func:`markdown_table` builds the tables.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+
+from .analysis import (GRADIENT_KEYS, Contrast, Runs, accuracy, average_metric, captured,
+                       contrast, failed, final_accuracy, gradient_profile, group_by, is_complete,
+                       layer_profile, missing, sample_skewness, shallow_layers, signed)
+from .paper import PAPER, TABLE1_COLUMNS, paper
+
+
+# ---- Markdown -------------------------------------------------------------------------------------
+
+
+def show(text: str) -> None:
+    """Display Markdown ``text`` (computed from the records) in a notebook."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(text))
+
+
+def _cell(value: Any) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A GitHub-flavoured Markdown table (pipes escaped)."""
+    lines = ["| " + " | ".join(_cell(h) for h in headers) + " |",
+             "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+# ---- status of an experiment ----------------------------------------------------------------------
+
+
+def run_command(name: str, profile: str) -> str:
+    """The command that trains (or loads) experiment ``name`` under ``profile``."""
+    return f"python -m bnswap experiment {name} --profile {profile}"
+
+
+def status_markdown(name: str, profile: str, runs: Runs) -> str:
+    """One Markdown paragraph: how many runs of ``name`` have records, and how to make the rest."""
+    total, miss, bad = len(runs), missing(runs), failed(runs)
+    done = total - len(miss) - len(bad)
+    text = f"**{name}** ({profile} profile): {done} of {total} runs recorded."
+    if miss:
+        labels = list(dict.fromkeys(label for label, _ in miss))
+        shown = ", ".join(labels[:6]) + (f" and {len(labels) - 6} more" if len(labels) > 6 else "")
+        text += f" Not run yet: {shown}. Run them with `{run_command(name, profile)}`."
+    if bad:
+        text += " Diverged (recorded as failed): " + ", ".join(
+            dict.fromkeys(label for label, _, _ in bad)) + "."
+    return text
+
+
+# ---- what a record says about how it was made -----------------------------------------------------
+
+
+def describe_setup(records: Sequence[dict]) -> dict:
+    """Profile, epochs, width, seeds, device, data source of a set of records (empty when none).
+
+    Values that differ between records are listed joined by " / ".
+    """
+    records = [r for r in records if r]
+    if not records:
+        return {}
+
+    def values(fn: Callable[[dict], Any]) -> str:
+        return " / ".join(str(v) for v in dict.fromkeys(fn(r) for r in records))
+
+    env = lambda r: r.get("environment", {})  # noqa: E731
+    seeds = seeds_per_configuration(records)
+    return {
+        "profile": values(lambda r: r["profile"].get("name", r["spec"]["profile"])),
+        "epochs": values(lambda r: r["spec"]["epochs"]),
+        "milestones": values(lambda r: ", ".join(str(m) for m in r["spec"]["milestones"])),
+        "width": values(lambda r: f"{r['spec']['width']:g}"),
+        "seeds": min(seeds.values()),
+        "seeds_max": max(seeds.values()),
+        "train_per_class": values(lambda r: r["spec"].get("train_per_class") or "all"),
+        "device": values(lambda r: env(r).get("gpu") or env(r).get("device", "?")),
+        "threads": values(lambda r: env(r).get("threads", "?")),
+        "torch": values(lambda r: env(r).get("torch", "?")),
+        "data": values(lambda r: r.get("data", {}).get("source", "?")),
+        "data_detail": values(lambda r: r.get("data", {}).get("detail", "")),
+    }
+
+
+def seeds_per_configuration(records: Sequence[dict]) -> dict[str, int]:
+    """How many distinct seeds each configuration (a spec up to its seed) has among ``records``
+    (a record listed twice, e.g. by two experiments that share a run, counts once)."""
+    seeds: dict[str, set[int]] = {}
+    for r in records:
+        config = json.dumps({k: v for k, v in r["spec"].items() if k != "seed"}, sort_keys=True)
+        seeds.setdefault(config, set()).add(r["spec"]["seed"])
+    return {config: len(s) for config, s in seeds.items()}
+
+
+def seeds_text(s: dict) -> str:
+    lo, hi = s["seeds"], s["seeds_max"]
+    return f"{lo} seed(s)" if lo == hi else f"{lo}-{hi} seeds per configuration"
+
+
+def setup_markdown(records: Sequence[dict]) -> str:
+    """One sentence describing where the numbers below come from (read from the records)."""
+    s = describe_setup(records)
+    if not s:
+        return "No records yet: every number below is shown as *not run*."
+    return (f"Numbers below come from the **{s['profile']}** profile: {s['epochs']} epochs "
+            f"(learning rate x0.1 after epochs {s['milestones']}), width multiplier {s['width']}, "
+            f"{seeds_text(s)}, training images per class: {s['train_per_class']}, trained on "
+            f"{s['device']} ({s['threads']} thread(s), torch {s['torch']}), data: {s['data']}.")
+
+
+def differences_from_paper(records: Sequence[dict]) -> list[str]:
+    """How the records' setup departs from the paper's (each item a sentence, Markdown)."""
+    s = describe_setup(records)
+    if not s:
+        return []
+    out = []
+    specs = [r["spec"] for r in records]
+    epochs = sorted({sp["epochs"] for sp in specs})
+    if epochs != [PAPER["epochs"].value]:
+        out.append(f"{'/'.join(map(str, epochs))} epochs instead of the paper's "
+                   f"{PAPER['epochs'].value}: the networks are far from converged, so absolute "
+                   "accuracies are much lower and late-training effects may not have appeared.")
+    widths = sorted({sp["width"] for sp in specs})
+    if widths != [1.0]:
+        out.append(f"width multiplier {'/'.join(f'{w:g}' for w in widths)}: each layer has that "
+                   "fraction of the paper's channels, so channel statistics average over fewer "
+                   "channels and the models have far fewer parameters.")
+    if s["seeds"] < PAPER["seeds"].value:
+        more = (f" (the configurations with {s['seeds_max']} seeds show how large the seed "
+                "spread is)" if s["seeds_max"] > s["seeds"] else "")
+        out.append(f"{seeds_text(s)} instead of {PAPER['seeds'].value}: no spread can be "
+                   f"estimated from one seed, and a gap of a point or two can be seed "
+                   f"noise{more}.")
+    if any(sp.get("train_per_class") for sp in specs):
+        out.append("a subset of the training images per class (the smoke profile only checks "
+                   "that the code runs; its numbers mean nothing).")
+    lr_cap = {r["profile"].get("lr_cap") for r in records} - {None}
+    if lr_cap:
+        out.append(f"learning rate capped at {'/'.join(f'{c:g}' for c in sorted(lr_cap))} "
+                   "(the paper's 0.1 for some settings diverges or underperforms in a short "
+                   "schedule; see the pilot in the introduction).")
+    if "jpeg-copy" in s["data"]:
+        out.append("a JPEG-compressed copy of CIFAR (quality about 75) instead of the original "
+                   "lossless images: slightly blurrier inputs, usually costing a little accuracy.")
+    return out
+
+
+def caveats_markdown(records: Sequence[dict]) -> str:
+    """:func:`setup_markdown` plus a bullet list of :func:`differences_from_paper`."""
+    text = setup_markdown(records)
+    diffs = differences_from_paper(records)
+    if diffs:
+        text += "\n\nWhere this setup departs from the paper's:\n\n" + "\n".join(
+            f"- {d}" for d in diffs)
+    return text
+
+
+def shifted_tanh_markdown(tanh: dict[str, list[dict]], shifted: dict[str, list[dict]]) -> str:
+    """What the shifted-Tanh runs say: does built-in asymmetry help the Convention order, and
+    how much of the Swap-minus-Convention gap is left? (``tanh``: headline groups by label,
+    ``shifted``: shifted-Tanh groups by order.)"""
+    acc = {"tanh_conv": accuracy(tanh.get("Convention", [])),
+           "tanh_swap": accuracy(tanh.get("Swap", [])),
+           "shift_conv": accuracy(shifted.get("convention", [])),
+           "shift_swap": accuracy(shifted.get("swap", []))}
+    if not (acc["shift_conv"].ok and acc["tanh_conv"].ok):
+        return "No shifted-Tanh records yet."
+    help_conv = contrast([(1, acc["shift_conv"]), (-1, acc["tanh_conv"])])
+    text = (f"Shifted Tanh in the Convention order: {acc['shift_conv'].format(1, '%')}, "
+            f"{signed(help_conv.value)} points against Tanh Convention "
+            f"({acc['tanh_conv'].format(1, '%')}).")
+    if acc["shift_swap"].ok and acc["tanh_swap"].ok:
+        gap_tanh = contrast([(1, acc["tanh_swap"]), (-1, acc["tanh_conv"])])
+        gap_shift = contrast([(1, acc["shift_swap"]), (-1, acc["shift_conv"])])
+        text += (f" Swap minus Convention is {signed(gap_shift.value)} points with shifted Tanh "
+                 f"and {signed(gap_tanh.value)} with Tanh: if built-in asymmetry does for "
+                 "Convention what the Swap order does, the first gap should be much smaller "
+                 "than the second.")
+    return text
+
+
+def seed_spread_markdown(groups: dict[str, list[dict]], labels: Sequence[str] = ("Convention",
+                                                                                 "Swap")) -> str:
+    """How much final accuracy moves between seeds of one configuration, measured on ``labels``
+    (the headline pair, which every profile runs with several seeds)."""
+    stats = {label: accuracy(groups.get(label, [])) for label in labels}
+    measured = {k: s for k, s in stats.items() if s.n >= 2 and math.isfinite(s.std)}
+    if not measured:
+        return ("The seed-to-seed spread is not measured yet: the headline pair has fewer than two "
+                "seeds on record.")
+    parts = ", ".join(f"{k} {s.format(1, '%')}" for k, s in measured.items())
+    ranges = ", ".join(f"{k} {max(s.values) - min(s.values):.1f}" for k, s in measured.items())
+    worst = max(s.std for s in measured.values())
+    return (f"Seed-to-seed spread, measured: {parts} (mean ± sample standard deviation over "
+            f"seeds). The range from the worst to the best seed is {ranges} points. A difference "
+            f"between two single-seed runs has a standard deviation of about "
+            f"{math.sqrt(2) * worst:.1f} points (√2 × the larger spread), so single-seed gaps "
+            f"smaller than about {2 * math.sqrt(2) * worst:.1f} points are within seed noise.")
+
+
+def describe_gap(ours: Contrast, paper_effect: float, unit: str = "points",
+                 digits: int = 2) -> str:
+    """A sentence comparing our difference with the paper's (direction and relative size)."""
+    if ours.n == 0 or not math.isfinite(ours.value):
+        return "We have no records for this comparison yet."
+    p = f"{signed(paper_effect, digits)} {unit}".rstrip()
+    o = f"{signed(ours.value, digits)} {unit}".rstrip()
+    if ours.value == 0 or math.copysign(1, ours.value) != math.copysign(1, paper_effect):
+        return f"Ours is {o} against the paper's {p}: the opposite direction."
+    ratio = abs(ours.value / paper_effect)
+    size = ("larger than the paper's" if ratio > 1.2 else "about the paper's size" if ratio >= 0.8
+            else f"about {ratio:.0%} of the paper's size" if ratio >= 0.01
+            else "less than 1% of the paper's size")
+    noise = ""
+    if math.isfinite(ours.se):
+        noise = f" (standard error {ours.se:.{digits}f}, n={ours.n} seeds per model)"
+    elif ours.n == 1:
+        noise = " (a single seed on at least one side, so no error bar)"
+    return f"Ours is {o} against the paper's {p}: the same direction, {size}{noise}."
+
+
+def cost_rows(runs: Runs) -> list[dict]:
+    """Recorded training cost per complete record: label, seed, epochs, seconds, images/s."""
+    rows = []
+    for run, spec, record in runs:
+        if is_complete(record):
+            sec = float(record.get("train_seconds", math.nan))
+            rows.append({"label": run.label, "seed": spec.seed, "epochs": spec.epochs,
+                         "train_seconds": sec, "seconds_per_epoch": sec / max(1, spec.epochs),
+                         "images_per_second": float(record.get("images_per_second", math.nan)),
+                         "device": record.get("environment", {}).get("device", "?"),
+                         "threads": record.get("environment", {}).get("threads", "?")})
+    return rows
+
+
+class _Anon:
+    label = ""
+
+
+def cost_markdown(data: dict[str, Runs]) -> str:
+    """Recorded cost per experiment (``data[name]`` as returned by collect): runs, how many are
+    recorded, mean seconds per run and per epoch, images per second, total training time."""
+    body = []
+    for name, runs in data.items():
+        rows = cost_rows(runs)
+        if rows:
+            sec = [r["train_seconds"] for r in rows]
+            body.append([name, len(runs), len(rows), f"{np.mean(sec) / 60:.1f}",
+                         f"{np.mean([r['seconds_per_epoch'] for r in rows]):.0f}",
+                         f"{np.mean([r['images_per_second'] for r in rows]):.0f}",
+                         f"{sum(sec) / 3600:.2f}",
+                         " / ".join(dict.fromkeys(f"{r['device']} x{r['threads']}" for r in rows))])
+        else:
+            body.append([name, len(runs), 0, "-", "-", "-", "-", "-"])
+    distinct = {spec.key(): (spec, rec) for runs in data.values() for _, spec, rec in runs}
+    rows = [r for r in cost_rows([(_Anon(), spec, rec) for spec, rec in distinct.values()])]
+    if rows:
+        sec = [r["train_seconds"] for r in rows]
+        body.append(["**all (distinct runs)**", len(distinct), len(rows),
+                     f"{np.mean(sec) / 60:.1f}", "", "", f"{sum(sec) / 3600:.2f}", ""])
+    return markdown_table(["experiment", "runs", "recorded", "min per run", "s per epoch",
+                           "train images/s", "total hours", "device x threads"], body)
+
+
+def pilot_markdown(runs: Runs) -> str:
+    """The learning-rate pilot: test accuracy of each (order, learning rate), with the learning
+    rate the paper used (Table 3) and the one the profile's rule picks."""
+    from .experiments import HYPERPARAMETERS, get_profile
+
+    body = []
+    for run, spec, rec in runs:
+        order = run.tags["order"]
+        paper_lr = HYPERPARAMETERS[("vgg", "tanh", order, "cifar100")]["lr"]
+        prof = get_profile(spec.profile)
+        used = paper_lr if prof.lr_cap is None else min(paper_lr, prof.lr_cap)
+        acc = f"{final_accuracy(rec):.2f}" if is_complete(rec) else (
+            "diverged" if rec is not None else "not run")
+        body.append([order.title(), f"{run.tags['lr']:g}", acc, f"{paper_lr:g}",
+                     "yes" if math.isclose(run.tags["lr"], used) else ""])
+    return markdown_table(["order", "learning rate", "test accuracy (%)", "paper's lr (Table 3)",
+                           "used by this profile"], body)
+
+
+def profiles_markdown() -> str:
+    """The profiles (:data:`bnswap.experiments.PROFILES`) as a table."""
+    from .experiments import PROFILES
+
+    body = [[p.name, p.epochs or "paper (200; ImageNet 100)", f"{p.width:g}" if p.width else "1",
+             p.seeds, p.train_per_class or "all", f"{p.lr_cap:g}" if p.lr_cap else "none",
+             p.description] for p in PROFILES.values()]
+    return markdown_table(["profile", "epochs", "width", "seeds", "train images per class",
+                           "lr cap", "what it is for"], body)
+
+
+# ---- the saturation chapter (Section 3.2, Figures 1 and 3) ----------------------------------------
+
+
+def saturation_summary(records: Sequence[dict], label: str) -> str:
+    """One line on the layer saturation of ``label``'s ``records`` (mean over seeds, Figure 3):
+    the largest layer and how many blocks lie above 0.7 and below 0.5 (the paper's thresholds)."""
+    mean, _ = layer_profile(records, "saturation")
+    if mean.size == 0:
+        return f"{label}: not run"
+    return (f"{label}: largest layer saturation {np.nanmax(mean):.2f} (block "
+            f"{int(np.nanargmax(mean)) + 1}), {int((mean > 0.7).sum())} of {mean.size} "
+            f"blocks above 0.7, {int((mean < 0.5).sum())} below 0.5")
+
+
+def channel_summary(record: dict | None, block: int, label: str) -> str:
+    """One line on block ``block`` (1-based) of one record (Figure 1): the skewness (eq. 3) of the
+    whole layer's pooled Tanh outputs against the mean |skewness| of its captured channels."""
+    pooled = captured(record, block - 1, "act_layer")
+    chans = captured(record, block - 1, "act")
+    if pooled is None or chans is None:
+        return f"{label}: not run"
+    per = [abs(sample_skewness(c)) for c in chans]
+    return (f"{label}: whole-layer skewness {signed(sample_skewness(pooled.ravel()))}; "
+            f"mean |skewness| of the ten channels {np.mean(per):.2f} (largest {max(per):.2f})")
+
+
+# ---- tables of the extended experiments -----------------------------------------------------------
+
+DATASET_NAMES = {"cifar10": "CIFAR-10", "cifar100": "CIFAR-100", "tiny_imagenet": "Tiny ImageNet",
+                 "imagenet": "ImageNet"}
+ACTIVATION_NAMES = {"tanh": "Tanh", "lecun_tanh": "LeCun Tanh", "softsign": "Softsign",
+                    "relu": "ReLU", "shifted_tanh": "shifted Tanh"}
+
+
+def _acc_cell(recs: Sequence[dict]) -> str:
+    s = accuracy(recs)
+    return s.format(1) if s.ok else "not run"
+
+
+def table1_markdown(runs: Runs) -> str:
+    """Table 1: paper | ours per (dataset, arch, activation, order); datasets without any record
+    say how to get them."""
+    g = group_by(runs, "dataset", "arch", "activation", "order")
+    t1 = paper("table1")
+    headers = ["Dataset"] + [f"{'VGG16' if a == 'vgg16' else 'MobileNet'} {ACTIVATION_NAMES[act]} "
+                             f"{o.title()}" for a, act, o in TABLE1_COLUMNS]
+    body = []
+    for ds, name in DATASET_NAMES.items():
+        cells = [g.get((ds, *c), []) for c in TABLE1_COLUMNS]
+        if not any(cells) and ds in ("tiny_imagenet", "imagenet"):
+            body.append([f"{name} (paper)"] + [f"{t1[(ds, *c)]:g}" for c in TABLE1_COLUMNS])
+            body.append([f"{name} (ours)"] + ["not run here"] * len(TABLE1_COLUMNS))
+            continue
+        body.append([f"{name} (paper)"] + [f"{t1[(ds, *c)]:g}" for c in TABLE1_COLUMNS])
+        body.append([f"{name} (ours)"] + [_acc_cell(c) for c in cells])
+    return markdown_table(headers, body)
+
+
+def dataset_instructions(runs: Runs, profile: str) -> str:
+    """For each dataset of ``runs`` with no record: where to put it and the command to run."""
+    from .data import HOW_TO_GET
+
+    g = group_by(runs, "dataset")
+    lines = []
+    for ds, recs in g.items():
+        if not recs and ds in ("tiny_imagenet", "imagenet"):  # CIFAR is found or downloaded
+            lines.append(f"- **{DATASET_NAMES[ds]}**: {HOW_TO_GET[ds]}; then "
+                         f"`{run_command('table1', profile)} --dataset {ds} --data-dir DIR` "
+                         "(only that dataset's rows).")
+    return "\n".join(lines)
+
+
+def table2_markdown(runs: Runs) -> str:
+    """Table 2: accuracy of Convention and Swap and the change of average skewness, per
+    activation, paper next to ours."""
+    g = group_by(runs, "activation", "order")
+    pacc, pdsk = paper("table2_accuracy"), paper("table2_delta_skewness")
+    body = []
+    for act in dict.fromkeys(a for a, _ in g):
+        conv, swap = g.get((act, "convention"), []), g.get((act, "swap"), [])
+        d = contrast([(1, average_metric(swap, "skewness")),
+                      (-1, average_metric(conv, "skewness"))])
+        gap = contrast([(1, accuracy(swap)), (-1, accuracy(conv))])
+        body.append([ACTIVATION_NAMES.get(act, act),
+                     pacc.get((act, "convention"), "-"), pacc.get((act, "swap"), "-"),
+                     f"{pdsk[act]:+.2f}" if act in pdsk else "-",
+                     _acc_cell(conv), _acc_cell(swap), signed(gap.value, 1),
+                     signed(d.value)])
+    return markdown_table(["Activation", "paper Conv (%)", "paper Swap (%)", "paper Δ avg skew",
+                           "ours Conv (%)", "ours Swap (%)", "ours Swap - Conv", "ours Δ avg skew"],
+                          body)
+
+
+def depth_markdown(runs: Runs) -> str:
+    """Table 7: Swap VGG16_n accuracy by depth, paper next to ours, with the average skewness."""
+    g = group_by(runs, "depth")
+    t7 = paper("table7")
+    heads = ["", *[("VGG16" if d == 16 else f"VGG16_{d}") for d in g]]
+    return markdown_table(heads, [
+        ["paper (%)", *[f"{t7[d]:g}" for d in g]],
+        ["ours (%)", *[_acc_cell(r) for r in g.values()]],
+        ["ours: avg skewness", *[average_metric(r, "skewness").format(2) if r else "not run"
+                                 for r in g.values()]],
+    ])
+
+
+def gradient_markdown(conv: Sequence[dict], swap: Sequence[dict]) -> str:
+    """Per block: Swap/Convention ratios of the three gradient-scale columns (Appendix A.7) next
+    to both models' layer saturation (a saturated Tanh passes back less gradient)."""
+    ratios = {k: gradient_profile(swap, k) / gradient_profile(conv, k)
+              if gradient_profile(swap, k).size and gradient_profile(conv, k).size else None
+              for k in GRADIENT_KEYS}
+    if any(v is None for v in ratios.values()):
+        return "No gradient records for both models yet."
+    sat_c, _ = layer_profile(conv, "saturation")
+    sat_s, _ = layer_profile(swap, "saturation")
+    k = shallow_layers(len(sat_c))
+    body = [[f"{i + 1}{' (shallow)' if i < k else ''}", f"{ratios['act_input_grad'][i]:.2f}",
+             f"{ratios['weight_input'][i]:.2f}", f"{ratios['weight_grad'][i]:.2f}",
+             f"{sat_c[i]:.2f}", f"{sat_s[i]:.2f}"] for i in range(len(sat_c))]
+    return markdown_table(["block", "Tanh-input gradient, Swap/Conv", "weight-layer input, Swap/Conv",
+                           "weight gradient, Swap/Conv", "saturation Conv", "saturation Swap"],
+                          body)
