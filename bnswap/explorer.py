@@ -503,6 +503,21 @@ def skewness_peaks_markdown(stats: OutputStats, mus: Sequence[float] = (1.0, 2.0
           width(r["half_above"])] for r in rows])
 
 
+def points_markdown(points: Sequence[tuple[str, float, float]]) -> str:
+    """The readouts of a few ``(activation, mu, sigma)`` points as a Markdown table: output
+    skewness and saturation, and the sparsity of the output without and with a BN after it."""
+    from .analysis import signed
+    from .report import markdown_table
+
+    rows = []
+    for act, mu, sigma in points:
+        s = summary(act, mu, sigma)
+        rows.append([f"{mu:g}", f"{sigma:g}", signed(s["skewness"]), f"{s['saturation']:.2f}",
+                     f"{s['raw_sparsity']:.2f}", f"{s['bn_sparsity']:.2f}"])
+    return markdown_table(["μ", "σ", "skewness", "saturation", "sparsity without BN",
+                           "sparsity after BN"], rows)
+
+
 def plot_sparsity_heatmaps(stats: OutputStats):
     """Sparsity of act(X) itself (what a Convention block outputs, 1 - saturation) next to the
     sparsity after a following BN (what a Swap block outputs), over (mu, sigma)."""

@@ -327,14 +327,18 @@ def saturation_summary(records: Sequence[dict], label: str) -> str:
 
 def channel_summary(record: dict | None, block: int, label: str) -> str:
     """One line on block ``block`` (1-based) of one record (Figure 1): the skewness (eq. 3) of the
-    whole layer's pooled Tanh outputs against the mean |skewness| of its captured channels."""
+    whole layer's pooled Tanh outputs against the mean |skewness| of its captured channels (their
+    number is read from the record: the runs capture ten, written as a word)."""
     pooled = captured(record, block - 1, "act_layer")
     chans = captured(record, block - 1, "act")
     if pooled is None or chans is None:
         return f"{label}: not run"
     per = [abs(sample_skewness(c)) for c in chans]
+    n = len(per)
+    count = "ten channels" if n == 10 else f"{n} channel{'' if n == 1 else 's'}"
     return (f"{label}: whole-layer skewness {signed(sample_skewness(pooled.ravel()))}; "
-            f"mean |skewness| of the ten channels {np.mean(per):.2f} (largest {max(per):.2f})")
+            f"mean |skewness| of the {count} {np.mean(per):.2f} "
+            f"(largest {max(per):.2f})")
 
 
 # ---- tables of the extended experiments -----------------------------------------------------------

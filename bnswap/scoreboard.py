@@ -16,11 +16,11 @@ import numpy as np
 
 from .analysis import (GRADIENT_KEYS, Contrast, Correlation, Runs, Stat, accuracy, aggregate,
                        average_metric, by_label, captured, captured_layers, contrast, correlation,
-                       gradient_profile, is_complete, learning_curve, max_metric, sample_skewness,
-                       shallow_layers, signed, sweep_points)
+                       gradient_profile, group_by, is_complete, learning_curve, max_metric,
+                       sample_skewness, shallow_layers, signed, sweep_points)
 from .paper import paper
-from .report import (DATASET_NAMES, describe_setup, markdown_table, run_command,
-                     seeds_text)
+from .report import (ACTIVATION_NAMES, DATASET_NAMES, describe_setup, markdown_table,
+                     run_command, seeds_text)
 
 # ---- verdicts -------------------------------------------------------------------------------------
 
@@ -380,13 +380,7 @@ def _table1_rows(data: dict, profile: str) -> list[Row]:
     for ds, ds_name in DATASET_NAMES.items():
         sub = [t for t in runs if t[0].tags.get("dataset") == ds]
         prof = _profile_text(profile, [sub])
-        stats = {}
-        for run, _spec, rec in sub:
-            key = (run.tags["arch"], run.tags["activation"], run.tags["order"])
-            stats.setdefault(key, [])
-            if is_complete(rec):
-                stats[key].append(rec)
-        stats = {k: accuracy(v) for k, v in stats.items()}
+        stats = {k: accuracy(v) for k, v in group_by(sub, "arch", "activation", "order").items()}
         get = lambda k: _get(stats, k)  # noqa: E731
         parts, ours, paper_bits = [], [], []
         for arch, arch_name in (("vgg16", "VGG16"), ("mobilenet", "MobileNet")):
@@ -422,19 +416,16 @@ def _table2_rows(data: dict, profile: str) -> list[Row]:
     runs = data.get("table2", [])
     cmd = run_command("table2", profile)
     prof = _profile_text(profile, [runs])
-    g: dict[tuple, list] = {}
-    for run, _spec, rec in runs:
-        g.setdefault((run.tags["activation"], run.tags["order"]), [])
-        if is_complete(rec):
-            g[(run.tags["activation"], run.tags["order"])].append(rec)
+    g = group_by(runs, "activation", "order")
     acc = {k: accuracy(v) for k, v in g.items()}
     sk = {k: average_metric(v, "skewness") for k, v in g.items()}
     pacc, pdsk = paper("table2_accuracy"), paper("table2_delta_skewness")
-    names = {"tanh": "Tanh", "lecun_tanh": "LeCun Tanh", "softsign": "Softsign"}
+    acts = ("tanh", "lecun_tanh", "softsign")  # the paper's Table 2 rows
+    names = ACTIVATION_NAMES
     gain = {a: contrast([(1, _get(acc, (a, "swap"))), (-1, _get(acc, (a, "convention")))])
-            for a in names}
+            for a in acts}
     dsk = {a: contrast([(1, _get(sk, (a, "swap"))), (-1, _get(sk, (a, "convention")))])
-           for a in names}
+           for a in acts}
     rows = []
     parts = []
     for a in ("lecun_tanh", "softsign"):
@@ -456,8 +447,8 @@ def _table2_rows(data: dict, profile: str) -> list[Row]:
     rows.append(Row(
         "Their skewness gains are smaller than Tanh's (Softsign's the smallest)",
         "Section 7.2, Table 2, Appendix A.5",
-        "Δ skewness: " + ", ".join(f"{names[a]} {pdsk[a]:+.2f}" for a in names),
-        "Δ skewness: " + ", ".join(f"{names[a]} {signed(dsk[a].value)}" for a in names),
+        "Δ skewness: " + ", ".join(f"{names[a]} {pdsk[a]:+.2f}" for a in acts),
+        "Δ skewness: " + ", ".join(f"{names[a]} {signed(dsk[a].value)}" for a in acts),
         prof, combine(parts), cmd, parts))
     return rows
 
@@ -466,12 +457,7 @@ def _depth_row(data: dict, profile: str) -> Row:
     runs = data.get("depth", [])
     cmd = run_command("depth", profile)
     prof = _profile_text(profile, [runs])
-    acc: dict[int, list] = {}
-    for run, _spec, rec in runs:
-        acc.setdefault(run.tags["depth"], [])
-        if is_complete(rec):
-            acc[run.tags["depth"]].append(rec)
-    stats = {d: accuracy(v) for d, v in acc.items()}
+    stats = {d: accuracy(v) for d, v in group_by(runs, "depth").items()}
     t7 = paper("table7")
     paper_best = max(t7, key=t7.get)
     verdict = verdict_best({d: s.mean for d, s in stats.items()}, paper_best)

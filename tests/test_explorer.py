@@ -128,3 +128,25 @@ def test_skewness_peaks_markdown():
     short = ex.grid(mus, sigmas[sigmas <= 1.0], ("tanh",))["tanh"]
     assert ex.skewness_peaks_markdown(short, mus=(1.0,)).splitlines()[2].endswith(
         "| beyond the grid |")
+
+
+def test_points_markdown():
+    points = [("tanh", 2.0, 1.0), ("tanh", 0.0, 2.5), ("softsign", -1.5, 0.5)]
+    lines = ex.points_markdown(points).splitlines()
+    assert lines[:2] == [
+        "| μ | σ | skewness | saturation | sparsity without BN | sparsity after BN |",
+        "|---|---|---|---|---|---|"]
+    assert len(lines) == 2 + len(points)
+    for line, (act, mu, sigma) in zip(lines[2:], points):
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        ref = ex.output_stats_quad(act, mu, sigma)  # adaptive quadrature, not the grid rule
+        assert cells[:2] == [f"{mu:g}", f"{sigma:g}"]
+        assert float(cells[2]) == pytest.approx(ref["skewness"], abs=0.006)
+        assert float(cells[3]) == pytest.approx(ref["saturation"], abs=0.006)
+        assert float(cells[4]) == pytest.approx(1 - ref["saturation"], abs=0.006)
+        assert float(cells[5]) == pytest.approx(ref["bn_sparsity"], abs=0.006)
+    # A centred input is symmetric: its skewness reads +0.00 (never -0.00); shifted to the right,
+    # the output skews left.
+    assert lines[3].split("|")[3].strip() == "+0.00"
+    assert lines[2].split("|")[3].strip().startswith("-")
+    assert lines[4].split("|")[3].strip().startswith("+")

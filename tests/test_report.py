@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
@@ -124,9 +125,21 @@ def test_saturation_and_channel_summaries():
     samples = rec["layers"][7]["samples"]  # block 8 (1-based) is captured
     pooled = A.sample_skewness(np.ravel(samples["act_layer"]))
     chan = abs(A.sample_skewness(samples["act"][0]))  # both channels hold the same values
+    assert len(samples["act"]) == 2
     assert R.channel_summary(rec, 8, "Swap") == (
+        f"Swap: whole-layer skewness {A.signed(pooled)}; mean |skewness| of the 2 channels "
+        f"{chan:.2f} (largest {chan:.2f})")
+    # The count comes from the record: ten captured channels (what the runs capture) read "ten".
+    ten = copy.deepcopy(rec)
+    act = ten["layers"][7]["samples"]["act"]
+    ten["layers"][7]["samples"]["act"] = [np.asarray(act[0]) * (k + 1) for k in range(9)] + [
+        -np.asarray(act[0])]
+    assert R.channel_summary(ten, 8, "Swap") == (
         f"Swap: whole-layer skewness {A.signed(pooled)}; mean |skewness| of the ten channels "
         f"{chan:.2f} (largest {chan:.2f})")
+    one = copy.deepcopy(rec)
+    one["layers"][7]["samples"]["act"] = act[:1]
+    assert "mean |skewness| of the 1 channel " in R.channel_summary(one, 8, "Swap")
     assert R.channel_summary(rec, 5, "Swap") == "Swap: not run"
     assert R.channel_summary(None, 8, "Convention") == "Convention: not run"
 
