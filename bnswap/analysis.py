@@ -26,7 +26,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from .paper import PAPER, paper  # noqa: F401  (re-exported for the chapters)
+from .paper import NUM_CLASSES, PAPER, paper  # noqa: F401  (PAPER, paper: for the chapters)
 
 
 # ---- records --------------------------------------------------------------------------------------
@@ -120,6 +120,21 @@ def aggregate(values: Iterable[float | None]) -> Stat:
 
 def final_accuracy(record: dict) -> float:
     return float(record["final"]["test_acc"])
+
+
+LEARNED_FRACTION = 0.2
+
+
+def learned(record: dict) -> bool:
+    """Whether a run fit its training set at all: its final training loss is at least
+    ``LEARNED_FRACTION`` (20 %) below the loss of guessing uniformly, ln(number of classes).
+
+    A run that did not learn (NoBN at the cpu profile, for one) has the
+    saturation, skewness and accuracy of an untrained network, so a claim that compares it with a
+    trained one cannot be scored from it.
+    """
+    chance = math.log(NUM_CLASSES[record["spec"]["dataset"]])
+    return float(record["final"]["train_loss"]) <= (1 - LEARNED_FRACTION) * chance
 
 
 def accuracy(records: Sequence[dict]) -> Stat:

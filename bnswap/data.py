@@ -27,8 +27,9 @@ from typing import Iterable, Iterator
 import numpy as np
 import torch
 
+from .paper import NUM_CLASSES
+
 DATASETS = ("cifar10", "cifar100", "tiny_imagenet", "imagenet")
-NUM_CLASSES = {"cifar10": 10, "cifar100": 100, "tiny_imagenet": 200, "imagenet": 1000}
 IMAGE_SIZE = {"cifar10": 32, "cifar100": 32, "tiny_imagenet": 64, "imagenet": 64}
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp")
 CACHE_FORMAT = 1

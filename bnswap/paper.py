@@ -20,6 +20,9 @@ class Cited:
     unit: str = ""
 
 
+# The paper's datasets and their number of classes (Section 7.1).
+NUM_CLASSES = {"cifar10": 10, "cifar100": 100, "tiny_imagenet": 200, "imagenet": 1000}
+
 # Table 1's columns, left to right: (arch, activation, order).
 TABLE1_COLUMNS = [("vgg16", "tanh", "convention"), ("vgg16", "tanh", "swap"),
                   ("mobilenet", "tanh", "convention"), ("mobilenet", "tanh", "swap"),

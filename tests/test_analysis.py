@@ -292,3 +292,17 @@ def test_plots_with_missing_records_show_not_run():
                 P.gradient_scales(empty),
                 P.depth_panels({d: [] for d in A.paper("table7")}, A.paper("table7"))):
         assert any("not run" in t for t in _texts(fig)), fig
+
+
+@pytest.mark.parametrize("dataset, classes", [("cifar10", 10), ("cifar100", 100)])
+def test_learned_compares_the_final_train_loss_with_guessing(dataset, classes):
+    """A run 'learned' when its final training loss is at least 20 % below ln(classes)."""
+    chance = math.log(classes)
+
+    def record(train_loss):
+        return {"spec": {"dataset": dataset}, "final": {"train_loss": train_loss}}
+
+    assert A.learned(record(0.79 * chance))
+    assert A.learned(record(0.1))
+    assert not A.learned(record(0.81 * chance))
+    assert not A.learned(record(chance))
