@@ -235,3 +235,20 @@ def test_several_experiments_train_as_one_queue(monkeypatch) -> None:
     assert all(rec["key"] == spec.key() for (_, rec), spec in zip(pairs, specs))
     everything = runner.run_experiments(["table1"], "cpu", runner.RunOptions())
     assert len(everything) == 32  # no filter: all four datasets
+
+
+@pytest.mark.parametrize("profile", ["cpu", "full"])
+def test_headline_configurations_elsewhere_share_the_headline_records(profile):
+    """A sweep's end point (beta 0 = NWDBN, affine 5e-4 = Swap), the depth sweep's VGG16_11 and
+    Table 2's Tanh rows are headline runs: same spec, so one record, never a retrained twin."""
+    def keys(name, label):
+        return {s.key() for r, s in get_experiment(name).expand(profile) if r.label == label}
+
+    nwdbn, swap = keys("headline", "NWDBN"), keys("headline", "Swap")
+    assert keys("beta_sweep", "wd_beta=0") <= nwdbn
+    assert keys("affine_sweep", "wd_affine=0.0005") <= swap
+    assert keys("depth", "VGG16_11") <= swap
+    assert keys("table2", "tanh swap") == swap
+    # ... and only those: other points are configurations of their own
+    assert not keys("affine_sweep", "wd_affine=0.0001") & swap
+    assert not keys("depth", "VGG16_12") & swap
