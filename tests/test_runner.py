@@ -18,8 +18,11 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     # a zombie still answers kill(pid, 0); it has stopped running all the same
-    with open(f"/proc/{pid}/stat") as f:
-        return f.read().split(") ", 1)[1][0] != "Z"
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ", 1)[1][0] != "Z"
+    except FileNotFoundError:  # reaped between the two looks
+        return False
 
 
 def _wait_dead(pids: list[int], timeout: float) -> list[int]:
