@@ -12,7 +12,10 @@ unit-tested (``tests/test_analysis.py``).
   only over layers with a bounded activation), :func:`max_layer`.
 * Sweeps — :func:`sweep_points` and :func:`correlation` (Pearson and Spearman, with n) for
   Figures 5 and 7.
-* :class:`Contrast` — a difference between configurations with its standard error.
+* :class:`Contrast` — a difference between configurations with its standard error;
+  :func:`seed_noise` and :func:`noisy_contrast` give a single-seed contrast the seed-to-seed
+  spread measured elsewhere as its error.
+* :func:`learned` and :func:`chance_loss` — whether a run fit its training set at all.
 * The claims and their verdicts live in :mod:`bnswap.scoreboard`; the chapters' sentences and
   tables in :mod:`bnswap.report`; synthetic distributions in :mod:`bnswap.distributions`.
 """
@@ -133,8 +136,7 @@ def learned(record: dict) -> bool:
     saturation, skewness and accuracy of an untrained network, so a claim that compares it with a
     trained one cannot be scored from it.
     """
-    chance = math.log(NUM_CLASSES[record["spec"]["dataset"]])
-    return float(record["final"]["train_loss"]) <= (1 - LEARNED_FRACTION) * chance
+    return float(record["final"]["train_loss"]) <= (1 - LEARNED_FRACTION) * chance_loss(record)
 
 
 def accuracy(records: Sequence[dict]) -> Stat:
@@ -343,3 +345,36 @@ def signed(x: float, digits: int = 2) -> str:
     if x is None or not math.isfinite(x):
         return "not run"
     return f"{round(x, digits) + 0.0:+.{digits}f}"
+
+
+# ---- runs that did not learn, and the seed noise of single-seed contrasts ------------------------
+
+
+def chance_loss(record: dict) -> float:
+    """The training loss of guessing uniformly, ln(number of classes), for ``record``'s dataset:
+    the reference :func:`learned` measures a run's final training loss against."""
+    return math.log(NUM_CLASSES[record["spec"]["dataset"]])
+
+
+def seed_noise(stats: Iterable[Stat]) -> float:
+    """The seed-to-seed noise of one configuration: the largest sample standard deviation among
+    ``stats`` that have at least two seeds (nan when none has). The scoreboard measures it on the
+    headline Convention/Swap pair, the configurations every profile runs with several seeds."""
+    sds = [s.std for s in stats if s.n >= 2 and math.isfinite(s.std)]
+    return max(sds) if sds else math.nan
+
+
+def noisy_contrast(terms: Sequence[tuple[float, Stat]], noise_sd: float) -> Contrast:
+    """:func:`contrast`, with a standard error also when a term has a single seed.
+
+    A term with >= 2 seeds keeps its own sample standard deviation; a single-seed term is given
+    ``noise_sd`` (the seed noise measured elsewhere, see :func:`seed_noise`), so the standard error
+    is ``sqrt(sum(coef**2 * sd**2 / n))`` -- for a difference of two single-seed-noise terms,
+    ``noise_sd * sqrt(1/n1 + 1/n2)``. Without a measured ``noise_sd`` this is :func:`contrast`.
+    """
+    c = contrast(terms)
+    if c.n == 0 or math.isfinite(c.se) or not math.isfinite(noise_sd):
+        return c
+    sd = [s.std if s.n >= 2 and math.isfinite(s.std) else noise_sd for _, s in terms]
+    se = math.sqrt(sum((coef * d) ** 2 / s.n for (coef, s), d in zip(terms, sd)))
+    return Contrast(c.value, se, c.n)

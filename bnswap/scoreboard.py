@@ -2,44 +2,57 @@
 
 Verdicts are computed from the records by the fixed rules in :data:`VERDICT_RULES` (never typed by
 hand); a claim whose runs have no records is *not run*, with the command that runs it.
-:func:`scoreboard_from` builds the rows from collected experiments, :func:`scoreboard` reads them
-from a results store, and :func:`scoreboard_markdown` renders them for the chapters.
+:func:`scoreboard_from` builds the rows of the experiments it is given, :func:`scoreboard` reads
+all of them from a results store, and :func:`scoreboard_markdown` renders them for the chapters.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from functools import cached_property
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .analysis import (GRADIENT_KEYS, Contrast, Correlation, Runs, Stat, accuracy, aggregate,
-                       average_metric, by_label, captured, captured_layers, contrast, correlation,
-                       gradient_profile, group_by, is_complete, learning_curve, max_metric,
-                       sample_skewness, shallow_layers, signed, sweep_points)
+from .analysis import (GRADIENT_KEYS, LEARNED_FRACTION, Contrast, Correlation, Runs, Stat,
+                       accuracy, aggregate, average_metric, by_label, captured, captured_layers,
+                       chance_loss, correlation, gradient_profile, group_by, is_complete, learned,
+                       max_metric, noisy_contrast, sample_skewness, seed_noise, shallow_layers,
+                       signed, sweep_points)
 from .paper import paper
 from .report import (ACTIVATION_NAMES, DATASET_NAMES, describe_setup, markdown_table,
                      run_command, seeds_text)
 
 # ---- verdicts -------------------------------------------------------------------------------------
 
-REPRODUCED, DIRECTION, NOT_REPRODUCED, NOT_RUN = ("reproduced", "direction only",
-                                                  "not reproduced", "not run")
-VERDICTS = (REPRODUCED, DIRECTION, NOT_REPRODUCED, NOT_RUN)
+REPRODUCED, DIRECTION, INCONCLUSIVE, NOT_REPRODUCED = ("reproduced", "direction only",
+                                                       "inconclusive", "not reproduced")
+NOT_COMPARABLE, INCOMPLETE, NOT_RUN = "not comparable", "incomplete", "not run"
+VERDICTS = (REPRODUCED, DIRECTION, INCONCLUSIVE, NOT_REPRODUCED, NOT_COMPARABLE, INCOMPLETE,
+            NOT_RUN)
+"""Every verdict, strongest first; a part of a claim gets one of the first four or *not run*."""
 HALF = 0.5          # an effect counts as reproduced at >= HALF of the paper's size
 STRONG_R = 0.5      # |r| for a reproduced correlation
 WEAK_R = 0.2        # |r| below which a correlation counts as absent
-NOISE_Z = 2.0       # a difference within NOISE_Z standard errors (n >= 2 on all sides) is noise
+NOISE_Z = 2.0       # a difference within NOISE_Z standard errors of zero is seed noise
 SYMMETRIC = 0.5     # |skewness| below this counts as (roughly) symmetric
 SIMILAR = 2.0       # two scales within this factor of each other count as "similar"
+SAME_LOSS = 1.1     # two final training losses within this factor count as "about the same"
+NOISE_PAIR = ("Convention", "Swap")  # the headline pair whose seed spread is the noise floor
 
 VERDICT_RULES = [
     ("difference", f"Our difference has the paper's sign and at least {HALF:.0%} of the paper's "
-                   f"size: **{REPRODUCED}**. Same sign but smaller, or within {NOISE_Z:g} "
-                   f"standard errors of zero when every side has >= 2 seeds: **{DIRECTION}**. "
-                   f"Opposite sign or zero: **{NOT_REPRODUCED}**. Where the paper states only "
-                   f"a direction (no number), the right sign is enough for {REPRODUCED}."),
+                   f"size: **{REPRODUCED}**; same sign but smaller: **{DIRECTION}**; same sign "
+                   f"but within {NOISE_Z:g} standard errors of zero: **{INCONCLUSIVE}**. "
+                   f"Opposite sign or zero: **{NOT_REPRODUCED}**. Where the paper states only a "
+                   f"direction (no number), the right sign outside the noise is enough for "
+                   f"{REPRODUCED}. The standard error is √(Σ sd²/n) over the configurations "
+                   f"compared, sd being each one's standard deviation over seeds; a configuration "
+                   f"with a single seed is given the seed-to-seed spread of the headline "
+                   f"Convention and Swap runs of the same profile (the larger of their two sample "
+                   f"standard deviations of the same quantity). Two single-seed runs thus differ "
+                   f"within noise below {NOISE_Z:g} × spread × √2."),
     ("correlation", f"Same sign as the paper and |r| >= {STRONG_R}: **{REPRODUCED}**; same sign "
                     f"with {WEAK_R} <= |r| < {STRONG_R}: **{DIRECTION}**; otherwise (or fewer "
                     f"than 3 points): **{NOT_REPRODUCED}** (Pearson r; Spearman for a swept "
@@ -49,24 +62,32 @@ VERDICT_RULES = [
                  f"**{DIRECTION}**; otherwise **{NOT_REPRODUCED}**."),
     ("best", f"The paper's best setting is also ours: **{REPRODUCED}**; among our best three: "
              f"**{DIRECTION}**; otherwise **{NOT_REPRODUCED}**."),
-    ("similar", f"Two scales within a factor {SIMILAR:g}: **{REPRODUCED}**; further apart, "
-                f"but closer than the comparison they are set against: **{DIRECTION}**; "
-                f"otherwise **{NOT_REPRODUCED}**."),
-    ("combined", f"A claim with several parts gets its weakest part's verdict; any part "
-                 f"without records makes it **{NOT_RUN}** (with the command that runs it)."),
+    ("similar", f"Two scales within a factor {SIMILAR:g} (two final training losses: within "
+                f"{SAME_LOSS - 1:.0%}, a factor {SAME_LOSS:g}): **{REPRODUCED}**; further "
+                f"apart, but closer than the comparison they are set against (for training "
+                f"losses: the final test losses): **{DIRECTION}**; otherwise "
+                f"**{NOT_REPRODUCED}**."),
+    ("combined", f"A claim with several parts gets its weakest part's verdict. A claim none of "
+                 f"whose runs is recorded is **{NOT_RUN}**, one with some but not all of them "
+                 f"**{INCOMPLETE}** (with our partial figure), both with the command that runs "
+                 f"them. A claim resting on a run that did not learn (final training loss not "
+                 f"at least {LEARNED_FRACTION:.0%} below ln(classes), the loss of guessing) is "
+                 f"**{NOT_COMPARABLE}**: such a run has the statistics of an untrained network."),
 ]
 
 
 def verdict_difference(ours: Contrast | float, paper_effect: float, sized: bool = True) -> str:
     """Verdict for a difference (see :data:`VERDICT_RULES`). ``paper_effect``'s sign is the
-    claimed direction; with ``sized=False`` only the sign counts (the paper gives no number)."""
+    claimed direction; with ``sized=False`` only the sign counts (the paper gives no number).
+    A right-signed difference within :data:`NOISE_Z` standard errors of zero is *inconclusive*
+    (the standard error of a single-seed contrast comes from :func:`analysis.noisy_contrast`)."""
     c = ours if isinstance(ours, Contrast) else Contrast(float(ours), math.nan, 1)
     if c.n == 0 or not math.isfinite(c.value):
         return NOT_RUN
     if c.value == 0 or math.copysign(1, c.value) != math.copysign(1, paper_effect):
         return NOT_REPRODUCED
     if math.isfinite(c.se) and abs(c.value) <= NOISE_Z * c.se:
-        return DIRECTION
+        return INCONCLUSIVE
     if not sized or abs(c.value) >= HALF * abs(paper_effect):
         return REPRODUCED
     return DIRECTION
@@ -102,12 +123,13 @@ def verdict_best(values: dict, paper_best: Any) -> str:
     return DIRECTION if paper_best in ranking[:3] else NOT_REPRODUCED
 
 
-def verdict_similar(ratio: float, against_ratio: float) -> str:
-    """``ratio``: one scale over the other; ``against_ratio``: the gap it is contrasted with."""
+def verdict_similar(ratio: float, against_ratio: float, factor: float = SIMILAR) -> str:
+    """``ratio``: one scale over the other; ``against_ratio``: the gap it is contrasted with;
+    ``factor``: how far apart two scales may be and still count as similar."""
     if not (math.isfinite(ratio) and ratio > 0):
         return NOT_RUN
     gap = abs(math.log(ratio))
-    if gap <= math.log(SIMILAR):
+    if gap <= math.log(factor):
         return REPRODUCED
     if math.isfinite(against_ratio) and against_ratio > 0 and gap < abs(math.log(against_ratio)):
         return DIRECTION
@@ -120,6 +142,42 @@ def combine(verdicts: Iterable[str]) -> str:
     if not vs or NOT_RUN in vs:
         return NOT_RUN
     return max(vs, key=VERDICTS.index)
+
+
+def did_not_learn(used: Mapping[str, Sequence[dict]]) -> list[str]:
+    """One phrase per configuration in ``used`` (name -> its records) with a run that did not
+    learn (:func:`analysis.learned`), e.g. "NoBN did not learn (final train loss 4.04, chance
+    4.61)"; seeds are named when only some of a configuration's seeds did not learn."""
+    out = []
+    for name, records in used.items():
+        bad = [r for r in records if not learned(r)]
+        if not bad:
+            continue
+        if len(bad) < len(records):
+            name += " seed " + ", ".join(str(r["spec"]["seed"]) for r in bad)
+        loss = np.mean([float(r["final"]["train_loss"]) for r in bad])
+        out.append(f"{name} did not learn (final train loss {loss:.2f}, "
+                   f"chance {chance_loss(bad[0]):.2f})")
+    return out
+
+
+def judge(parts: Sequence[str], used: Mapping[str, Sequence[dict]],
+          complete: bool | None = None) -> tuple[str, list[str]]:
+    """A claim's verdict from its parts' verdicts and the records it rests on (``used``: one entry
+    per configuration, empty when not recorded), with the phrases naming runs that did not learn.
+
+    Rules (see :data:`VERDICT_RULES`, "combined"): nothing recorded: *not run*; a run that did not
+    learn: *not comparable*; some configurations not recorded (or ``complete`` False): *incomplete*;
+    otherwise the weakest part (:func:`combine`).
+    """
+    if not any(used.values()):
+        return NOT_RUN, []
+    unlearned = did_not_learn(used)
+    if unlearned:
+        return NOT_COMPARABLE, unlearned
+    if not (all(used.values()) if complete is None else complete):
+        return INCOMPLETE, []
+    return combine(parts), []
 
 
 # ---- the scoreboard -------------------------------------------------------------------------------
@@ -139,6 +197,8 @@ class Row:
     parts: list[str] = field(default_factory=list)
     topic: str = ""
     """The chapter that discusses the claim: saturation, asymmetry, sparsity or extended."""
+    experiment: str = ""
+    """The experiment whose runs the claim is scored from."""
 
     def as_dict(self) -> dict:
         return {"claim": self.claim, "section": self.section, "paper": self.paper,
@@ -146,29 +206,69 @@ class Row:
                 "command": self.command}
 
 
-def _pts(x: float) -> str:
-    return f"{signed(x)} points" if math.isfinite(x) else "not run"
+Measure = Callable[[Sequence[dict]], Stat]
+"""A quantity over the seeds of one configuration: records -> :class:`Stat`."""
 
 
-def _label_stats(groups: dict, fn: Callable[[Sequence[dict]], Stat]) -> dict[str, Stat]:
-    return {label: fn(recs) for label, recs in groups.items()}
+def _skewness(records: Sequence[dict]) -> Stat:
+    return average_metric(records, "skewness")
 
 
-def _get(stats: dict, key: Any) -> Stat:
+def _sparsity(records: Sequence[dict]) -> Stat:
+    return average_metric(records, "sparsity")
+
+
+def _max_saturation(records: Sequence[dict]) -> Stat:
+    return max_metric(records, "saturation")
+
+
+def early_epochs(n_epochs: int) -> int:
+    """How many leading epochs count as "early" (Appendix A.8): the first fifth, rounded up."""
+    return max(1, math.ceil(n_epochs / 5))
+
+
+def _early_train_loss(records: Sequence[dict]) -> Stat:
+    """Mean training loss over each run's early epochs (Appendix A.8), over seeds."""
+    def early(history: Sequence[dict]) -> float:
+        return float(np.mean([h["train_loss"] for h in history[:early_epochs(len(history))]]))
+    return aggregate(early(r["history"]) for r in records)
+
+
+def _final_train_loss(records: Sequence[dict]) -> Stat:
+    return aggregate(r["final"]["train_loss"] for r in records)
+
+
+def _final_test_loss(records: Sequence[dict]) -> Stat:
+    return aggregate(r["final"]["test_loss"] for r in records)
+
+
+def _gap(c: Contrast, unit: str = "") -> str:
+    """A contrast's value with its unit ("+0.28 points"), noting when it is within seed noise
+    (:data:`NOISE_Z` standard errors); "not run" without one."""
+    if not math.isfinite(c.value):
+        return "not run"
+    within = math.isfinite(c.se) and abs(c.value) <= NOISE_Z * c.se
+    noise = f" (within seed noise, {NOISE_Z:g} SE = {NOISE_Z * c.se:.2f})" if within else ""
+    return f"{signed(c.value)}{unit}{noise}"
+
+
+def _times(ratio: float, note: str = "") -> str:
+    """`` (x1.12{note})`` for a finite ratio of two scales, else nothing."""
+    return f" (x{ratio:.2f}{note})" if math.isfinite(ratio) else ""
+
+
+def _label_stats(groups: Mapping[Any, Sequence[dict]], measure: Measure) -> dict[Any, Stat]:
+    return {label: measure(recs) for label, recs in groups.items()}
+
+
+def _get(stats: Mapping, key: Any) -> Stat:
     """``stats[key]``, or an empty :class:`Stat` (*not run*) for a configuration without one."""
     return stats.get(key, Stat.empty())
 
 
-def _claimed_order(stats: dict[str, Stat], paper_values: dict[str, float]
-                   ) -> list[tuple[Contrast, str]]:
-    """A claim "first > second > third ..." (``paper_values`` in claimed order): each adjacent
-    difference of ours, with its verdict against the paper's difference."""
-    labels = list(paper_values)
-    out = []
-    for hi, lo in zip(labels, labels[1:]):
-        c = contrast([(1, _get(stats, hi)), (-1, _get(stats, lo))])
-        out.append((c, verdict_difference(c, paper_values[hi] - paper_values[lo])))
-    return out
+def _pick(groups: Mapping[str, Sequence[dict]], *labels: str) -> dict[str, Sequence[dict]]:
+    """The records of ``labels`` (empty for a label without any): what a claim rests on."""
+    return {label: groups.get(label, []) for label in labels}
 
 
 def _profile_text(profile: str, runs_list: Sequence[Runs]) -> str:
@@ -179,94 +279,73 @@ def _profile_text(profile: str, runs_list: Sequence[Runs]) -> str:
     return f"{s['profile']}: {s['epochs']} ep, width {s['width']}, {seeds_text(s)}, {s['device']}"
 
 
-def _headline_rows(data: dict, profile: str) -> list[Row]:
-    runs = data.get("headline", [])
-    g = by_label(runs)
-    acc = _label_stats(g, accuracy)
-    cmd = run_command("headline", profile)
-    prof = _profile_text(profile, [runs])
-    rows = []
+@dataclass
+class _Context:
+    """What the row builders read: the collected runs (``data[name]``) under ``profile``."""
 
-    # 1. Swap beats Convention.
-    c = contrast([(1, _get(acc, "Swap")), (-1, _get(acc, "Convention"))])
-    rows.append(Row(
-        "Swap beats Convention (Tanh, VGG16_11, CIFAR-100)", "Section 3.2, Table 2",
+    data: Mapping[str, Runs]
+    profile: str
+
+    def runs(self, name: str) -> Runs:
+        return self.data.get(name, [])
+
+    @cached_property
+    def headline(self) -> dict[str, list[dict]]:
+        return by_label(self.runs("headline"))
+
+    @cached_property
+    def _noise_pair(self) -> list[list[dict]]:
+        """The records of the headline Convention/Swap pair. Table 2's Tanh rows are the same
+        runs, so a scoreboard given Table 2 but not the headline measures them there."""
+        if "headline" in self.data:
+            return list(_pick(self.headline, *NOISE_PAIR).values())
+        tanh = group_by(self.runs("table2"), "activation", "order")
+        return [tanh.get(("tanh", label.lower()), []) for label in NOISE_PAIR]
+
+    def contrast(self, terms: Sequence[tuple[float, Stat]], measure: Measure) -> Contrast:
+        """A contrast of ``measure`` whose single-seed terms carry the seed noise of ``measure``
+        on the headline pair (:data:`VERDICT_RULES`, "difference")."""
+        return noisy_contrast(terms, seed_noise(measure(recs) for recs in self._noise_pair))
+
+    def row(self, name: str, claim: str, section: str, paper_text: str, ours: str,
+            parts: Sequence[str], used: Mapping[str, Sequence[dict]], complete: bool | None = None,
+            runs: Runs | None = None, command: str | None = None) -> Row:
+        """A row of experiment ``name`` with its verdict from :func:`judge`; ``runs`` and
+        ``command`` narrow it to part of the experiment (one dataset of Table 1)."""
+        verdict, unlearned = judge(parts, used, complete)
+        return Row(claim, section, paper_text, "; ".join(unlearned + [ours]),
+                   _profile_text(self.profile, [self.runs(name) if runs is None else runs]),
+                   verdict, command or run_command(name, self.profile), list(parts),
+                   experiment=name)
+
+
+# ---- headline claims (Sections 3-5, Appendices A.2, A.7, A.8) ------------------------------------
+
+
+def _swap_beats_convention(ctx: _Context, name: str) -> Row:
+    """Section 3.2, Table 2: Swap's test accuracy above Convention's."""
+    acc = _label_stats(ctx.headline, accuracy)
+    c = ctx.contrast([(1, _get(acc, "Swap")), (-1, _get(acc, "Convention"))], accuracy)
+    return ctx.row(
+        name, "Swap beats Convention (Tanh, VGG16_11, CIFAR-100)", "Section 3.2, Table 2",
         f"Swap {paper('acc_swap')} % vs Convention {paper('acc_conv')} % "
         f"({paper('swap_gain'):+.2f} points)",
         f"Swap {_get(acc, 'Swap').format(1, '%')} vs Convention "
-        f"{_get(acc, 'Convention').format(1, '%')}: {_pts(c.value)}",
-        prof, verdict_difference(c, paper("swap_gain")), cmd))
+        f"{_get(acc, 'Convention').format(1, '%')}: {_gap(c, ' points')}",
+        [verdict_difference(c, paper("swap_gain"))], _pick(ctx.headline, "Swap", "Convention"))
 
-    # 2. Swap's layers are more saturated (largest layer saturation).
-    mx = _label_stats(g, lambda r: max_metric(r, "saturation"))
-    c = contrast([(1, _get(mx, "Swap")), (-1, _get(mx, "Convention"))])
-    rows.append(Row(
-        "Swap's layers are more saturated (largest layer saturation)", "Section 3.2, Figure 3",
+
+def _swap_saturates(ctx: _Context, name: str) -> Row:
+    """Section 3.2, Figure 3: Swap's most saturated layer is more saturated than Convention's."""
+    mx = _label_stats(ctx.headline, _max_saturation)
+    c = ctx.contrast([(1, _get(mx, "Swap")), (-1, _get(mx, "Convention"))], _max_saturation)
+    return ctx.row(
+        name, "Swap's layers are more saturated (largest layer saturation)",
+        "Section 3.2, Figure 3",
         f"Swap {paper('max_sat_swap')} vs Convention {paper('max_sat_conv')}",
         f"Swap {_get(mx, 'Swap').format(2)} vs Convention {_get(mx, 'Convention').format(2)}",
-        prof, verdict_difference(c, paper("max_sat_swap") - paper("max_sat_conv")), cmd))
-
-    # 3. Asymmetric channels, symmetric layers.
-    sk = _label_stats(g, lambda r: average_metric(r, "skewness"))
-    c = contrast([(1, _get(sk, "Swap")), (-1, _get(sk, "Convention"))])
-    v_channels = verdict_difference(c, paper("table2_delta_skewness")["tanh"])
-    layer_skew, chan_skew, where = _pooled_skewness(g.get("Swap", []))
-    v_layer = verdict_symmetric(layer_skew, chan_skew)
-    ours = (f"avg layer skewness Swap {_get(sk, 'Swap').format(2)} vs Convention "
-            f"{_get(sk, 'Convention').format(2)} ({signed(c.value)}); ")
-    ours += (f"Swap block {where}: pooled layer skewness {signed(layer_skew)} vs mean channel "
-             f"|skewness| {chan_skew:.2f}" if where else "no captured layer samples")
-    rows.append(Row(
-        "Swap's channels saturate asymmetrically while whole-layer distributions stay symmetric",
-        "Section 4.1, Figures 1 and 4, Table 2",
-        f"avg skewness Swap - Convention = {paper('table2_delta_skewness')['tanh']:+.2f} "
-        "(Table 2); layer histograms roughly symmetric (Figure 1)",
-        ours, prof, combine([v_channels, v_layer]), cmd, [v_channels, v_layer]))
-
-    # 4. NWDBN between Convention and Swap.
-    (c2, v2), (c1, v1) = _claimed_order(acc, {"Swap": paper("acc_swap"),
-                                              "NWDBN": paper("acc_nwdbn"),
-                                              "Convention": paper("acc_conv")})
-    rows.append(Row(
-        "NWDBN beats Convention but loses to Swap", "Sections 4.2, 5.2",
-        f"Convention {paper('acc_conv')} < NWDBN {paper('acc_nwdbn')} < Swap {paper('acc_swap')} %",
-        f"Convention {_get(acc, 'Convention').format(1)} / NWDBN {_get(acc, 'NWDBN').format(1)} / "
-        f"Swap {_get(acc, 'Swap').format(1)} %: NWDBN - Conv {_pts(c1.value)}, "
-        f"Swap - NWDBN {_pts(c2.value)}",
-        prof, combine([v1, v2]), cmd, [v1, v2]))
-
-    # 5. Sparsity ordering.
-    sp = _label_stats(g, lambda r: average_metric(r, "sparsity"))
-    (c1, v1), (c2, v2) = _claimed_order(sp, {"Swap": paper("sparsity_swap"),
-                                             "Convention": paper("sparsity_conv"),
-                                             "NWDBN": paper("sparsity_nwdbn")})
-    rows.append(Row(
-        "Swap is the sparsest and NWDBN the least sparse", "Section 5.2",
-        f"Swap {paper('sparsity_swap'):.3f} > Convention {paper('sparsity_conv'):.3f} > NWDBN "
-        f"{paper('sparsity_nwdbn'):.3f}",
-        f"Swap {_get(sp, 'Swap').format(3)} / Convention {_get(sp, 'Convention').format(3)} / "
-        f"NWDBN {_get(sp, 'NWDBN').format(3)}",
-        prof, combine([v1, v2]), cmd, [v1, v2]))
-
-    # 6. NoBN: asymmetric but less accurate.
-    c1 = contrast([(1, _get(sk, "NoBN")), (-1, _get(sk, "Convention"))])
-    c2 = contrast([(1, _get(acc, "Convention")), (-1, _get(acc, "NoBN"))])
-    v1 = verdict_difference(c1, 1.0, sized=False)
-    v2 = verdict_difference(c2, paper("acc_conv_vs_nobn") - paper("acc_nobn"))
-    rows.append(Row(
-        "NoBN saturates asymmetrically but is less accurate than Convention",
-        "Appendix A.2, Figure 10",
-        f"NoBN skewness above Convention's (Figure 10); accuracy {paper('acc_nobn')} vs "
-        f"{paper('acc_conv_vs_nobn')} % (VGG16)",
-        f"avg skewness NoBN - Conv {signed(c1.value)}; accuracy NoBN "
-        f"{_get(acc, 'NoBN').format(1, '%')} vs Conv {_get(acc, 'Convention').format(1, '%')}",
-        prof, combine([v1, v2]), cmd, [v1, v2]))
-
-    # 7. A.7 gradients.
-    rows.append(_gradient_row(g, prof, cmd))
-    # 8. A.8 learning curves.
-    rows.append(_curves_row(g, prof, cmd))
-    return rows
+        [verdict_difference(c, paper("max_sat_swap") - paper("max_sat_conv"))],
+        _pick(ctx.headline, "Swap", "Convention"))
 
 
 def _pooled_skewness(records: Sequence[dict], prefer: int = 7) -> tuple[float, float, int | None]:
@@ -289,203 +368,339 @@ def _pooled_skewness(records: Sequence[dict], prefer: int = 7) -> tuple[float, f
     return float(np.mean(layer)), float(np.mean(chan)), where
 
 
-def _gradient_row(g: dict, prof: str, cmd: str) -> Row:
-    conv = [r for r in g.get("Convention", []) if r.get("gradients")]
-    swap = [r for r in g.get("Swap", []) if r.get("gradients")]
+def _asymmetric_channels(ctx: _Context, name: str) -> Row:
+    """Section 4.1, Figures 1 and 4, Table 2: Swap's channels are skewed, its layers are not."""
+    sk = _label_stats(ctx.headline, _skewness)
+    c = ctx.contrast([(1, _get(sk, "Swap")), (-1, _get(sk, "Convention"))], _skewness)
+    v_channels = verdict_difference(c, paper("table2_delta_skewness")["tanh"])
+    layer_skew, chan_skew, where = _pooled_skewness(ctx.headline.get("Swap", []))
+    v_layer = verdict_symmetric(layer_skew, chan_skew)
+    ours = (f"avg layer skewness Swap {_get(sk, 'Swap').format(2)} vs Convention "
+            f"{_get(sk, 'Convention').format(2)} ({_gap(c)}); ")
+    ours += (f"Swap block {where}: pooled layer skewness {signed(layer_skew)} vs mean channel "
+             f"|skewness| {chan_skew:.2f}" if where else "no captured layer samples")
+    return ctx.row(
+        name, "Swap's channels saturate asymmetrically while whole-layer distributions stay "
+        "symmetric", "Section 4.1, Figures 1 and 4, Table 2",
+        f"avg skewness Swap - Convention = {paper('table2_delta_skewness')['tanh']:+.2f} "
+        "(Table 2); layer histograms roughly symmetric (Figure 1)",
+        ours, [v_channels, v_layer], _pick(ctx.headline, "Swap", "Convention"))
+
+
+def _ordered(ctx: _Context, name: str, claim: str, section: str, measure: Measure,
+             paper_values: dict[str, float], digits: tuple[int, int], unit: str = "") -> Row:
+    """A claim "first > second > third" on ``measure`` of the headline runs (``paper_values`` in
+    the claimed order): each adjacent difference of ours against the paper's. ``digits``: of
+    the paper's values and of ours."""
+    stats = _label_stats(ctx.headline, measure)
+    labels = list(paper_values)
+    steps = [(hi, lo, ctx.contrast([(1, _get(stats, hi)), (-1, _get(stats, lo))], measure))
+             for hi, lo in zip(labels, labels[1:])]
+    return ctx.row(
+        name, claim, section,
+        " > ".join(f"{label} {paper_values[label]:.{digits[0]}f}" for label in labels) + unit,
+        " / ".join(f"{label} {_get(stats, label).format(digits[1])}" for label in labels) + unit
+        + ": " + ", ".join(f"{hi} - {lo} {_gap(c)}" for hi, lo, c in steps),
+        [verdict_difference(c, paper_values[hi] - paper_values[lo]) for hi, lo, c in steps],
+        _pick(ctx.headline, *labels))
+
+
+def _nwdbn_between(ctx: _Context, name: str) -> Row:
+    """Sections 4.2 and 5.2: NWDBN's accuracy lies between Convention's and Swap's."""
+    return _ordered(ctx, name, "NWDBN beats Convention but loses to Swap", "Sections 4.2, 5.2",
+                    accuracy, {"Swap": paper("acc_swap"), "NWDBN": paper("acc_nwdbn"),
+                               "Convention": paper("acc_conv")}, (2, 1), " %")
+
+
+def _nwdbn_leans(ctx: _Context, name: str) -> Row:
+    """Sections 4.2, 5.2 and 6 (Figure 8): without weight decay on BN, Convention's Tanh inputs
+    drift off zero, so NWDBN's channels are more asymmetric than Convention's. The paper states
+    the direction only (Figure 5 plots NWDBN's average skewness, but not Convention's)."""
+    sk = _label_stats(ctx.headline, _skewness)
+    c = ctx.contrast([(1, _get(sk, "NWDBN")), (-1, _get(sk, "Convention"))], _skewness)
+    return ctx.row(
+        name, "NWDBN's channels lean more than Convention's (higher average skewness)",
+        "Sections 4.2, 5.2, 6, Figure 8",
+        "direction only: NWDBN \"relatively high asymmetry\" vs Convention (no number)",
+        f"avg skewness NWDBN {_get(sk, 'NWDBN').format(2)} vs Convention "
+        f"{_get(sk, 'Convention').format(2)}: {_gap(c)}",
+        [verdict_difference(c, 1.0, sized=False)], _pick(ctx.headline, "NWDBN", "Convention"))
+
+
+def _sparsity_order(ctx: _Context, name: str) -> Row:
+    """Section 5.2: sparsity Swap > Convention > NWDBN."""
+    return _ordered(ctx, name, "Swap is the sparsest and NWDBN the least sparse", "Section 5.2",
+                    _sparsity, {"Swap": paper("sparsity_swap"),
+                                "Convention": paper("sparsity_conv"),
+                                "NWDBN": paper("sparsity_nwdbn")}, (3, 3))
+
+
+def _nobn(ctx: _Context, name: str) -> Row:
+    """Appendix A.2, Figure 10: NoBN is skewed like Swap, but less accurate than Convention."""
+    sk = _label_stats(ctx.headline, _skewness)
+    acc = _label_stats(ctx.headline, accuracy)
+    c1 = ctx.contrast([(1, _get(sk, "NoBN")), (-1, _get(sk, "Convention"))], _skewness)
+    c2 = ctx.contrast([(1, _get(acc, "Convention")), (-1, _get(acc, "NoBN"))], accuracy)
+    return ctx.row(
+        name, "NoBN saturates asymmetrically but is less accurate than Convention",
+        "Appendix A.2, Figure 10",
+        f"NoBN skewness above Convention's (Figure 10); accuracy {paper('acc_nobn')} vs "
+        f"{paper('acc_conv_vs_nobn')} % (VGG16)",
+        f"avg skewness NoBN - Conv {_gap(c1)}; accuracy NoBN "
+        f"{_get(acc, 'NoBN').format(1, '%')} vs Conv {_get(acc, 'Convention').format(1, '%')}",
+        [verdict_difference(c1, 1.0, sized=False),
+         verdict_difference(c2, paper("acc_conv_vs_nobn") - paper("acc_nobn"))],
+        _pick(ctx.headline, "NoBN", "Convention"))
+
+
+def _gradients(ctx: _Context, name: str) -> Row:
+    """Appendix A.7, Figure 15: gradient scales of the shallow blocks, Swap over Convention."""
+    used = _pick(ctx.headline, "Convention", "Swap")
+    conv, swap = ([r for r in recs if r.get("gradients")] for recs in used.values())
     claim = ("Swap's Tanh-input gradients are smaller in shallow layers, yet its weight gradients "
              "match Convention's because its weight-layer inputs are larger")
+    where = "Appendix A.7, Figure 15"
     paper_text = "qualitative (Figure 15): smaller Tanh-input gradients, larger inputs, similar " \
                  "weight gradients"
     if not conv or not swap:
-        return Row(claim, "Appendix A.7, Figure 15", paper_text, "not run", prof, NOT_RUN, cmd)
+        ours = "no gradient records" if any(used.values()) else "not run"
+        return ctx.row(name, claim, where, paper_text, ours, [NOT_RUN], used)
     k = shallow_layers(len(conv[0]["gradients"]))
     ratio = {key: float(np.exp(np.mean(np.log(gradient_profile(swap, key)[:k]))
                                - np.mean(np.log(gradient_profile(conv, key)[:k]))))
              for key in GRADIENT_KEYS}
-    v1 = verdict_difference(-math.log(ratio["act_input_grad"]), 1.0, sized=False)
-    v2 = verdict_difference(math.log(ratio["weight_input"]), 1.0, sized=False)
-    v3 = verdict_similar(ratio["weight_grad"], ratio["act_input_grad"])
+    parts = [verdict_difference(-math.log(ratio["act_input_grad"]), 1.0, sized=False),
+             verdict_difference(math.log(ratio["weight_input"]), 1.0, sized=False),
+             verdict_similar(ratio["weight_grad"], ratio["act_input_grad"])]
     ours = (f"first {k} blocks, Swap/Convention (geometric mean): Tanh-input gradient x"
             f"{ratio['act_input_grad']:.2g}, weight-layer input x{ratio['weight_input']:.2g}, "
             f"weight gradient x{ratio['weight_grad']:.2g}")
-    return Row(claim, "Appendix A.7, Figure 15", paper_text, ours, prof, combine([v1, v2, v3]),
-               cmd, [v1, v2, v3])
+    return ctx.row(name, claim, where, paper_text, ours, parts, used)
 
 
-def early_epochs(n_epochs: int) -> int:
-    """How many leading epochs count as "early" (Appendix A.8): the first fifth, rounded up."""
-    return max(1, math.ceil(n_epochs / 5))
+def _learning_curves(ctx: _Context, name: str) -> Row:
+    """Appendix A.8, Figures 16-17: Swap's training loss falls faster early on, both orders end
+    at about the same training loss (within :data:`SAME_LOSS`, against the gap of the test
+    losses), and Swap's test loss is lower: the gain is in generalization."""
+    used = _pick(ctx.headline, "Convention", "Swap")
+    conv, swap = used.values()
+    early, test, train = ({label: measure(recs) for label, recs in used.items()}
+                          for measure in (_early_train_loss, _final_test_loss, _final_train_loss))
+    c_early = ctx.contrast([(1, early["Convention"]), (-1, early["Swap"])], _early_train_loss)
+    c_test = ctx.contrast([(1, test["Convention"]), (-1, test["Swap"])], _final_test_loss)
+    train_ratio, test_ratio = (s["Swap"].mean / s["Convention"].mean for s in (train, test))
+    parts = [verdict_difference(c_early, 1.0, sized=False),
+             verdict_similar(train_ratio, test_ratio, SAME_LOSS),
+             verdict_difference(c_test, 1.0, sized=False)]
+    k = early_epochs(len(conv[0]["history"])) if conv else 0
+    ours = (f"mean train loss over the first {k} epoch(s): Swap {early['Swap'].format(3)} vs "
+            f"Convention {early['Convention'].format(3)}; final train loss: Swap "
+            f"{train['Swap'].format(3)} vs Convention {train['Convention'].format(3)}"
+            f"{_times(train_ratio, f'; about the same means within x{SAME_LOSS:g}')}; "
+            f"final test loss: Swap {test['Swap'].format(3)} vs Convention "
+            f"{test['Convention'].format(3)}{_times(test_ratio)}")
+    return ctx.row(
+        name, "Swap's training loss falls faster early on and ends about where Convention's "
+        "does, and its final test loss is lower", "Appendix A.8, Figures 16-17",
+        "qualitative (Figures 16, 17): Swap's training loss falls faster early, both end at "
+        "almost the same training loss, Swap's test loss is lower", ours, parts, used)
 
 
-def _curves_row(g: dict, prof: str, cmd: str) -> Row:
-    conv, swap = g.get("Convention", []), g.get("Swap", [])
-    claim = "Swap's training loss falls faster early on, and its final test loss is lower"
-    paper_text = "qualitative (Figures 16, 17)"
-    if not conv or not swap:
-        return Row(claim, "Appendix A.8, Figures 16-17", paper_text, "not run", prof, NOT_RUN, cmd)
-    _, tr_c, _ = learning_curve(conv, "train_loss")
-    _, tr_s, _ = learning_curve(swap, "train_loss")
-    k = early_epochs(len(tr_c))
-    early_c = aggregate(np.mean([h["train_loss"] for h in r["history"][:k]]) for r in conv)
-    early_s = aggregate(np.mean([h["train_loss"] for h in r["history"][:k]]) for r in swap)
-    end_c = aggregate(r["final"]["test_loss"] for r in conv)
-    end_s = aggregate(r["final"]["test_loss"] for r in swap)
-    c1 = contrast([(1, early_c), (-1, early_s)])
-    c2 = contrast([(1, end_c), (-1, end_s)])
-    v1 = verdict_difference(c1, 1.0, sized=False)
-    v2 = verdict_difference(c2, 1.0, sized=False)
-    ours = (f"mean train loss over the first {k} epoch(s): Swap {early_s.format(3)} vs Convention "
-            f"{early_c.format(3)}; final test loss: Swap {end_s.format(3)} vs Convention "
-            f"{end_c.format(3)}")
-    return Row(claim, "Appendix A.8, Figures 16-17", paper_text, ours, prof, combine([v1, v2]),
-               cmd, [v1, v2])
+# ---- sweeps (Sections 4.2 and 5.3) ---------------------------------------------------------------
+
+_SWEEPS = {
+    "beta_sweep": ("wd_beta", "skewness", -1,
+                   "More weight decay on BN's beta lowers skewness, and accuracy falls with it",
+                   "Section 4.2, Figure 5",
+                   "skewness and accuracy fall as beta's weight decay grows (0 to 1e-3); "
+                   "accuracy rises with average skewness"),
+    "affine_sweep": ("wd_affine", "sparsity", +1,
+                     "More weight decay on Swap's BN affine raises sparsity, and accuracy rises "
+                     "with it", "Section 5.3, Figure 7",
+                     "sparsity and accuracy highly correlated over weight decays 0 to 5e-4"),
+}
+"""Per sweep: the swept tag, the metric, the sign of its correlation with the setting, the claim,
+where the paper makes it and what it says."""
 
 
-def _sweep_row(data: dict, profile: str, name: str) -> Row:
-    runs = data.get(name, [])
-    cmd = run_command(name, profile)
-    prof = _profile_text(profile, [runs])
-    if name == "beta_sweep":
-        tag, metric, sign_setting = "wd_beta", "skewness", -1
-        claim = "More weight decay on BN's beta lowers skewness, and accuracy falls with it"
-        section = "Section 4.2, Figure 5"
-        paper_text = "skewness and accuracy fall as beta's weight decay grows (0 to 1e-3); " \
-                     "accuracy rises with average skewness"
-    else:
-        tag, metric, sign_setting = "wd_affine", "sparsity", +1
-        claim = "More weight decay on Swap's BN affine raises sparsity, and accuracy rises with it"
-        section = "Section 5.3, Figure 7"
-        paper_text = "sparsity and accuracy highly correlated over weight decays 0 to 5e-4"
+def _sweep(ctx: _Context, name: str) -> Row:
+    """Figures 5 and 7: the metric follows the swept weight decay, and accuracy the metric. Some
+    but not all runs recorded: *incomplete*, with the correlations of the recorded ones."""
+    tag, metric, sign_setting, claim, section, paper_text = _SWEEPS[name]
+    runs = ctx.runs(name)
     pts = sweep_points(runs, tag, metric)
-    if not pts:
-        return Row(claim, section, paper_text, "not run", prof, NOT_RUN, cmd)
     setting = correlation([p.setting for p in pts], [p.metric for p in pts])
     metric_acc = correlation([p.metric for p in pts], [p.accuracy for p in pts])
-    v1 = verdict_correlation(setting.rho if setting.ok else math.nan, sign_setting)
-    v2 = verdict_correlation(metric_acc, +1)
-    expected = len(runs)
-    ours = (f"Spearman ρ(weight decay, {metric}) = {signed(setting.rho)}; Pearson r({metric}, "
-            f"accuracy) = {signed(metric_acc.r)} (n={metric_acc.n} of {expected} runs)")
-    verdict = combine([v1, v2]) if len(pts) == expected else NOT_RUN
-    return Row(claim, section, paper_text, ours, prof, verdict, cmd, [v1, v2])
+    parts = [verdict_correlation(setting.rho if setting.ok else math.nan, sign_setting),
+             verdict_correlation(metric_acc, +1)]
+    if not pts:
+        ours = "not run"
+    elif not setting.ok:
+        ours = f"{len(pts)} of {len(runs)} runs: too few points for a correlation"
+    else:
+        ours = (f"Spearman ρ(weight decay, {metric}) = {signed(setting.rho)}; Pearson "
+                f"r({metric}, accuracy) = {signed(metric_acc.r)}")
+        ours = (f"{len(pts)} of {len(runs)} runs: {ours}" if len(pts) < len(runs)
+                else f"{ours} (n={len(pts)} runs)")
+    return ctx.row(name, claim, section, paper_text, ours, parts, by_label(runs),
+                   complete=len(pts) == len(runs))
 
 
-def _table1_rows(data: dict, profile: str) -> list[Row]:
+# ---- extended experiments (Section 7, Appendix A.6) ---------------------------------------------
+
+
+def _table1(ctx: _Context, name: str) -> list[Row]:
+    """Section 7.1, Table 1: per dataset, Swap's gain for Tanh, and that it exceeds ReLU's."""
     from .data import HOW_TO_GET
 
-    runs = data.get("table1", [])
-    cmd = run_command("table1", profile)
-    rows = []
     t1 = paper("table1")
+    archs = {"vgg16": "VGG16", "mobilenet": "MobileNet"}
+    rows = []
     for ds, ds_name in DATASET_NAMES.items():
-        sub = [t for t in runs if t[0].tags.get("dataset") == ds]
-        prof = _profile_text(profile, [sub])
-        stats = {k: accuracy(v) for k, v in group_by(sub, "arch", "activation", "order").items()}
-        get = lambda k: _get(stats, k)  # noqa: E731
+        sub = [t for t in ctx.runs(name) if t[0].tags.get("dataset") == ds]
+        groups = group_by(sub, "arch", "activation", "order")
+        acc = _label_stats(groups, accuracy)
+        get = lambda *k: _get(acc, k)  # noqa: E731
         parts, ours, paper_bits = [], [], []
-        for arch, arch_name in (("vgg16", "VGG16"), ("mobilenet", "MobileNet")):
-            gain = {act: contrast([(1, get((arch, act, "swap"))), (-1, get((arch, act, "convention")))])
+        for arch, arch_name in archs.items():
+            gain = {act: ctx.contrast([(1, get(arch, act, "swap")),
+                                       (-1, get(arch, act, "convention"))], accuracy)
                     for act in ("tanh", "relu")}
             pgain = {act: t1[(ds, arch, act, "swap")] - t1[(ds, arch, act, "convention")]
                      for act in ("tanh", "relu")}
-            did = contrast([(1, get((arch, "tanh", "swap"))), (-1, get((arch, "tanh", "convention"))),
-                            (-1, get((arch, "relu", "swap"))), (1, get((arch, "relu", "convention")))])
+            did = ctx.contrast([(1, get(arch, "tanh", "swap")),
+                                (-1, get(arch, "tanh", "convention")),
+                                (-1, get(arch, "relu", "swap")),
+                                (1, get(arch, "relu", "convention"))], accuracy)
             parts.append(verdict_difference(gain["tanh"], pgain["tanh"]))
             parts.append(verdict_difference(did, pgain["tanh"] - pgain["relu"]))
             paper_bits.append(f"{arch_name}: Tanh {pgain['tanh']:+.2f}, ReLU {pgain['relu']:+.2f}")
-            n = min(get((arch, a, o)).n for a in ("tanh", "relu") for o in ("convention", "swap"))
-            ours.append(f"{arch_name}: Tanh {signed(gain['tanh'].value)}, ReLU "
-                        f"{signed(gain['relu'].value)}" + (f" (n={n})" if n else ""))
-        verdict = combine(parts)
-        ours_text = "; ".join(ours)
-        command = f"{cmd} --dataset {ds}"  # one dataset's rows (others may not be available)
-        if verdict == NOT_RUN and all(get(k).n == 0 for k in stats):
-            ours_text = f"not run here (needs the dataset: {HOW_TO_GET[ds]})" \
-                if ds in ("tiny_imagenet", "imagenet") else "not run"
-            if ds in ("tiny_imagenet", "imagenet"):
-                command += " --data-dir DIR"
-        rows.append(Row(
-            f"{ds_name}: swapping helps Tanh (VGG16, MobileNet) much more than ReLU",
-            "Section 7.1, Table 1",
-            "Swap - Convention, points: " + "; ".join(paper_bits), ours_text, prof, verdict,
-            command, parts))
+            n = min(get(arch, a, o).n for a in ("tanh", "relu") for o in ("convention", "swap"))
+            ours.append(f"{arch_name}: Tanh {_gap(gain['tanh'])}, ReLU "
+                        f"{_gap(gain['relu'])}" + (f" (n={n})" if n else ""))
+        used = {f"{archs[a]} {ACTIVATION_NAMES[act]} {o}": groups.get((a, act, o), [])
+                for a in archs for act in ("tanh", "relu") for o in ("convention", "swap")}
+        ours_text, command = "; ".join(ours), f"{run_command(name, ctx.profile)} --dataset {ds}"
+        if ds in ("tiny_imagenet", "imagenet"):  # datasets we cannot download
+            command += " --data-dir DIR"
+            if not any(used.values()):
+                ours_text = f"not run here (needs the dataset: {HOW_TO_GET[ds]})"
+        elif not any(used.values()):
+            ours_text = "not run"
+        rows.append(ctx.row(
+            name, f"{ds_name}: swapping helps Tanh (VGG16, MobileNet) much more than ReLU",
+            "Section 7.1, Table 1", "Swap - Convention, points: " + "; ".join(paper_bits),
+            ours_text, parts, used, runs=sub, command=command))
     return rows
 
 
-def _table2_rows(data: dict, profile: str) -> list[Row]:
-    runs = data.get("table2", [])
-    cmd = run_command("table2", profile)
-    prof = _profile_text(profile, [runs])
-    g = group_by(runs, "activation", "order")
-    acc = {k: accuracy(v) for k, v in g.items()}
-    sk = {k: average_metric(v, "skewness") for k, v in g.items()}
+def _table2(ctx: _Context, name: str) -> list[Row]:
+    """Section 7.2, Table 2, Appendix A.5: LeCun Tanh and Softsign gain from Swap with more
+    skewness, and their skewness gains are smaller than Tanh's, Softsign's the smallest."""
+    groups = group_by(ctx.runs(name), "activation", "order")
+    acc, sk = _label_stats(groups, accuracy), _label_stats(groups, _skewness)
     pacc, pdsk = paper("table2_accuracy"), paper("table2_delta_skewness")
-    acts = ("tanh", "lecun_tanh", "softsign")  # the paper's Table 2 rows
+    acts = ("tanh", "lecun_tanh", "softsign")  # the paper's Table 2 rows, largest Δ skewness first
     names = ACTIVATION_NAMES
-    gain = {a: contrast([(1, _get(acc, (a, "swap"))), (-1, _get(acc, (a, "convention")))])
-            for a in acts}
-    dsk = {a: contrast([(1, _get(sk, (a, "swap"))), (-1, _get(sk, (a, "convention")))])
-           for a in acts}
-    rows = []
-    parts = []
-    for a in ("lecun_tanh", "softsign"):
-        parts.append(verdict_difference(gain[a], pacc[(a, "swap")] - pacc[(a, "convention")]))
-        parts.append(verdict_difference(dsk[a], pdsk[a]))
-    rows.append(Row(
-        "LeCun Tanh and Softsign also gain from Swap, with higher skewness",
+
+    def swap_minus_conv(stats: Mapping, a: str, sign: int = 1) -> list[tuple[float, Stat]]:
+        """The terms of ``sign`` x (Swap - Convention) of activation ``a``."""
+        return [(sign, _get(stats, (a, "swap"))), (-sign, _get(stats, (a, "convention")))]
+
+    def used(*activations: str) -> dict[str, Sequence[dict]]:
+        return {f"{names[a]} {o}": groups.get((a, o), []) for a in activations
+                for o in ("convention", "swap")}
+
+    gain = {a: ctx.contrast(swap_minus_conv(acc, a), accuracy) for a in acts}
+    dsk = {a: ctx.contrast(swap_minus_conv(sk, a), _skewness) for a in acts}
+    others = ("lecun_tanh", "softsign")
+    parts = [v for a in others
+             for v in (verdict_difference(gain[a], pacc[(a, "swap")] - pacc[(a, "convention")]),
+                       verdict_difference(dsk[a], pdsk[a]))]
+    first = ctx.row(
+        name, "LeCun Tanh and Softsign also gain from Swap, with higher skewness",
         "Section 7.2, Table 2, Figure 13",
         "; ".join(f"{names[a]}: {pacc[(a, 'swap')] - pacc[(a, 'convention')]:+.2f} points, "
-                  f"Δ skewness {pdsk[a]:+.2f}" for a in ("lecun_tanh", "softsign")),
-        "; ".join(f"{names[a]}: {_pts(gain[a].value)}, Δ skewness {signed(dsk[a].value)}"
-                  for a in ("lecun_tanh", "softsign")),
-        prof, combine(parts), cmd, parts))
-    parts = [verdict_difference(contrast([(1, _get(sk, ("tanh", "swap"))),
-                                          (-1, _get(sk, ("tanh", "convention"))),
-                                          (-1, _get(sk, (a, "swap"))),
-                                          (1, _get(sk, (a, "convention")))]),
-                                pdsk["tanh"] - pdsk[a]) for a in ("lecun_tanh", "softsign")]
-    rows.append(Row(
-        "Their skewness gains are smaller than Tanh's (Softsign's the smallest)",
+                  f"Δ skewness {pdsk[a]:+.2f}" for a in others),
+        "; ".join(f"{names[a]}: {_gap(gain[a], ' points')}, Δ skewness {_gap(dsk[a])}"
+                  for a in others),
+        parts, used(*others))
+    # Δ skewness in the paper's order: Tanh > LeCun Tanh, Tanh > Softsign, LeCun Tanh > Softsign
+    # (the last: "Softsign's the smallest"), each a difference of two Swap - Convention gaps.
+    pairs = [("tanh", "lecun_tanh"), ("tanh", "softsign"), ("lecun_tanh", "softsign")]
+    parts = [verdict_difference(ctx.contrast(swap_minus_conv(sk, hi)
+                                             + swap_minus_conv(sk, lo, -1), _skewness),
+                                pdsk[hi] - pdsk[lo]) for hi, lo in pairs]
+    ran = [a for a in acts if dsk[a].n]
+    second = ctx.row(
+        name, "Their skewness gains are smaller than Tanh's (Softsign's the smallest)",
         "Section 7.2, Table 2, Appendix A.5",
         "Δ skewness: " + ", ".join(f"{names[a]} {pdsk[a]:+.2f}" for a in acts),
-        "Δ skewness: " + ", ".join(f"{names[a]} {signed(dsk[a].value)}" for a in acts),
-        prof, combine(parts), cmd, parts))
-    return rows
+        "Δ skewness: " + ", ".join(f"{names[a]} {_gap(dsk[a])}" for a in acts)
+        + (f" (smallest: {names[min(ran, key=lambda a: dsk[a].value)]})" if ran else ""),
+        parts, used(*acts))
+    return [first, second]
 
 
-def _depth_row(data: dict, profile: str) -> Row:
-    runs = data.get("depth", [])
-    cmd = run_command("depth", profile)
-    prof = _profile_text(profile, [runs])
-    stats = {d: accuracy(v) for d, v in group_by(runs, "depth").items()}
+def _depth(ctx: _Context, name: str) -> Row:
+    """Appendix A.6, Table 7: VGG16_11 is the most accurate depth (Swap, Tanh, CIFAR-100)."""
+    groups = group_by(ctx.runs(name), "depth")
+    stats = _label_stats(groups, accuracy)
     t7 = paper("table7")
     paper_best = max(t7, key=t7.get)
-    verdict = verdict_best({d: s.mean for d, s in stats.items()}, paper_best)
-    if any(s.n == 0 for s in stats.values()) or not stats:
-        verdict = NOT_RUN
     done = {d: s for d, s in stats.items() if s.ok}
-    ours = ("best: VGG16_" + str(max(done, key=lambda d: done[d].mean)) + "; " +
-            ", ".join(f"{d}: {s.mean:.1f}" for d, s in sorted(done.items(), reverse=True))
-            + f" % (n={min(s.n for s in done.values())})") if done else "not run"
-    return Row("VGG16_11 is the best depth for CIFAR-100 (Swap, Tanh)",
-               "Appendix A.6, Table 7",
-               f"best: VGG16_{paper_best} ({t7[paper_best]} %); VGG16 {t7[16]} %",
-               ours, prof, verdict, cmd)
+    ours = "not run"
+    if done:
+        ours = ("best: VGG16_" + str(max(done, key=lambda d: done[d].mean)) + "; "
+                + ", ".join(f"{d}: {s.mean:.1f}" for d, s in sorted(done.items(), reverse=True))
+                + f" % (n={min(s.n for s in done.values())}"
+                + (f"; {len(done)} of {len(stats)} depths)" if len(done) < len(stats) else ")"))
+    return ctx.row(name, "VGG16_11 is the best depth for CIFAR-100 (Swap, Tanh)",
+                   "Appendix A.6, Table 7",
+                   f"best: VGG16_{paper_best} ({t7[paper_best]} %); VGG16 {t7[16]} %", ours,
+                   [verdict_best({d: s.mean for d, s in stats.items()}, paper_best)],
+                   {f"VGG16_{d}": recs for d, recs in groups.items()})
 
 
-def scoreboard_from(data: dict[str, Runs], profile: str) -> list[Row]:
-    """The scoreboard rows from collected runs: ``data[name]`` is ``collect(name, profile, ...)``
-    for each experiment in :data:`SCOREBOARD_EXPERIMENTS` (absent ones count as not run)."""
-    head = _headline_rows(data, profile)
-    # Paper order: accuracy, saturation, asymmetry, NWDBN, beta sweep, sparsity, affine sweep, ...
-    rows = head[:4] + [_sweep_row(data, profile, "beta_sweep"), head[4],
-                       _sweep_row(data, profile, "affine_sweep")] + head[5:]
-    rows.extend(_table1_rows(data, profile))
-    rows.extend(_table2_rows(data, profile))
-    rows.append(_depth_row(data, profile))
-    topics = ["saturation"] * 2 + ["asymmetry"] * 3 + ["sparsity"] * 2
-    for row, topic in zip(rows, topics + ["extended"] * (len(rows) - len(topics))):
-        row.topic = topic
+# ---- the claims, in the paper's order -----------------------------------------------------------
+
+CLAIMS: tuple[tuple[str, str, Callable[[_Context, str], Row | list[Row]]], ...] = (
+    ("headline", "saturation", _swap_beats_convention),
+    ("headline", "saturation", _swap_saturates),
+    ("headline", "asymmetry", _asymmetric_channels),
+    ("headline", "asymmetry", _nwdbn_between),
+    ("headline", "asymmetry", _nwdbn_leans),
+    ("beta_sweep", "asymmetry", _sweep),
+    ("headline", "sparsity", _sparsity_order),
+    ("affine_sweep", "sparsity", _sweep),
+    ("headline", "extended", _nobn),
+    ("headline", "extended", _gradients),
+    ("headline", "extended", _learning_curves),
+    ("table1", "extended", _table1),
+    ("table2", "extended", _table2),
+    ("depth", "extended", _depth),
+)
+"""Per claim (or group of claims): its experiment, the chapter that discusses it (saturation,
+asymmetry, sparsity or extended) and the function that builds its row(s)."""
+
+
+def scoreboard_from(data: Mapping[str, Runs], profile: str) -> list[Row]:
+    """The rows of the claims whose experiment is in ``data``, in the paper's order:
+    ``data[name]`` is ``collect(name, profile, ...)``.
+
+    Only the experiments given are scored: a chapter that passes the headline runs alone gets
+    the headline claims alone, never a *not run* row for an experiment it did not pass (nor a
+    row it shows elsewhere). Keys that are not in :data:`SCOREBOARD_EXPERIMENTS` are ignored.
+    """
+    ctx = _Context(data, profile)
+    rows: list[Row] = []
+    for name, topic, build in CLAIMS:
+        if name not in data:
+            continue
+        built = build(ctx, name)
+        for row in built if isinstance(built, list) else [built]:
+            row.topic = topic
+            rows.append(row)
     return rows
 
 
@@ -508,6 +723,7 @@ def scoreboard(profile: str, results_dir: str | None = None, data_dir: str | Non
 
 
 def verdict_counts(rows: Sequence[Row]) -> dict[str, int]:
+    """How many rows have each verdict, for every verdict in :data:`VERDICTS` (zeros included)."""
     return {v: sum(r.verdict == v for r in rows) for v in VERDICTS}
 
 

@@ -1,5 +1,5 @@
-"""bnswap.analysis on synthetic records: aggregation, correlations, verdict rules, the scoreboard
-and the plots drawn from the records."""
+"""bnswap.analysis on synthetic records: aggregation, correlations, contrasts and the plots drawn
+from the records (the verdict rules and the scoreboard: tests/test_scoreboard.py)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,12 @@ import math
 
 import numpy as np
 import pytest
-from fake_records import (PROFILE, all_like_paper, as_saved, fake_runs, grads, headline_like_paper,
-                          make_record, sweep_like_paper)
+from fake_records import (PROFILE, all_like_paper, as_saved, fake_runs, grads, make_record,
+                          sweep_like_paper)
 from scipy import stats
 
 from bnswap import analysis as A
-from bnswap import scoreboard as S
 from bnswap.experiments import get_experiment
-from bnswap.results import Store
-from bnswap.runner import collect
 
 
 # ---- the paper's numbers ------------------------------------------------------------------------
@@ -114,128 +111,14 @@ def test_captured_samples_and_sample_skewness():
     assert A.sample_skewness(v) == pytest.approx(stats.skew(v, bias=False))
 
 
-# ---- verdict rules ----------------------------------------------------------------------------
+# ---- grouping -----------------------------------------------------------------------------------
 
 
-def test_verdict_difference_rules():
-    assert S.verdict_difference(3.0, 4.61) == S.REPRODUCED          # >= half the paper's effect
-    assert S.verdict_difference(1.0, 4.61) == S.DIRECTION           # right sign, too small
-    assert S.verdict_difference(-1.0, 4.61) == S.NOT_REPRODUCED     # wrong sign
-    assert S.verdict_difference(0.0, 4.61) == S.NOT_REPRODUCED
-    assert S.verdict_difference(-0.1, -5.0, sized=False) == S.REPRODUCED
-    assert S.verdict_difference(A.Contrast(math.nan, math.nan, 0), 1.0) == S.NOT_RUN
-    # Big enough, but within two standard errors of zero (3 seeds each side): only a direction.
-    noisy = A.contrast([(1, A.aggregate([40, 30, 50])), (-1, A.aggregate([35, 36, 37]))])
-    assert noisy.n == 3 and noisy.se > 0
-    assert S.verdict_difference(noisy, 4.61) == S.DIRECTION
-    tight = A.contrast([(1, A.aggregate([40, 40.1, 39.9])), (-1, A.aggregate([35, 35.1, 34.9]))])
-    assert S.verdict_difference(tight, 4.61) == S.REPRODUCED
-
-
-def test_verdict_correlation_symmetric_best_similar_combine():
-    assert S.verdict_correlation(0.8, +1) == S.REPRODUCED
-    assert S.verdict_correlation(0.3, +1) == S.DIRECTION
-    assert S.verdict_correlation(0.1, +1) == S.NOT_REPRODUCED
-    assert S.verdict_correlation(-0.9, +1) == S.NOT_REPRODUCED
-    assert S.verdict_correlation(-0.9, -1) == S.REPRODUCED
-    assert S.verdict_correlation(A.Correlation(math.nan, math.nan, 0), 1) == S.NOT_RUN
-    assert S.verdict_symmetric(0.1, 2.0) == S.REPRODUCED
-    assert S.verdict_symmetric(0.9, 2.0) == S.DIRECTION
-    assert S.verdict_symmetric(2.5, 2.0) == S.NOT_REPRODUCED
-    assert S.verdict_best({11: 5, 12: 4, 10: 3, 9: 1}, 11) == S.REPRODUCED
-    assert S.verdict_best({11: 4, 12: 5, 10: 3, 9: 1}, 11) == S.DIRECTION
-    assert S.verdict_best({11: 1, 12: 5, 10: 3, 9: 4}, 11) == S.NOT_REPRODUCED
-    assert S.verdict_best({12: 5}, 11) == S.NOT_RUN
-    assert S.verdict_similar(1.5, 0.1) == S.REPRODUCED
-    assert S.verdict_similar(0.2, 0.01) == S.DIRECTION
-    assert S.verdict_similar(0.2, 0.5) == S.NOT_REPRODUCED
-    assert S.combine([S.REPRODUCED, S.DIRECTION]) == S.DIRECTION
-    assert S.combine([S.REPRODUCED, S.NOT_REPRODUCED, S.DIRECTION]) == S.NOT_REPRODUCED
-    assert S.combine([S.NOT_REPRODUCED, S.NOT_RUN]) == S.NOT_RUN
-    assert S.combine([]) == S.NOT_RUN
-
-
-# ---- the scoreboard ----------------------------------------------------------------------------
-
-
-def test_scoreboard_all_reproduced_when_records_agree_with_paper():
-    rows = S.scoreboard_from(all_like_paper(), PROFILE)
-    by_claim = {r.claim: r for r in rows}
-    assert len(rows) == 17
-    not_run = [r for r in rows if r.verdict == S.NOT_RUN]
-    # Only the datasets we cannot run are missing.
-    assert {r.claim.split(":")[0] for r in not_run} == {"Tiny ImageNet", "ImageNet"}
-    assert all("--data-dir" in r.command and "not run here" in r.ours for r in not_run)
-    others = [r for r in rows if r.verdict != S.NOT_RUN]
-    assert all(r.verdict == S.REPRODUCED for r in others), [
-        (r.claim, r.verdict, r.parts, r.ours) for r in others if r.verdict != S.REPRODUCED]
-    swap = by_claim["Swap beats Convention (Tanh, VGG16_11, CIFAR-100)"]
-    assert "36.0 ± 0.0 % (n=3)" in swap.ours and "+6.00 points" in swap.ours
-    assert swap.command == "python -m bnswap experiment headline --profile smoke"
-    assert "smoke" in swap.profile and "cpu" in swap.profile
-
-
-def test_scoreboard_detects_contradictions():
-    data = all_like_paper()
-
-    def flipped(run, spec):  # Convention wins, layers equally saturated
-        body = headline_like_paper(run, spec)
-        if run.label == "Convention":
-            body["final"]["test_acc"] = 50.0
-        return body
-
-    data["headline"] = fake_runs("headline", flipped)
-    data["beta_sweep"] = fake_runs("beta_sweep", lambda run, spec: make_record(
-        spec, acc=30 + 5000 * run.tags["wd_beta"], skew=1.0 - 500 * run.tags["wd_beta"]))
-    rows = {r.claim: r for r in S.scoreboard_from(data, PROFILE)}
-    assert rows["Swap beats Convention (Tanh, VGG16_11, CIFAR-100)"].verdict == S.NOT_REPRODUCED
-    assert rows["NWDBN beats Convention but loses to Swap"].verdict == S.NOT_REPRODUCED
-    beta = [r for c, r in rows.items() if c.startswith("More weight decay on BN's beta")][0]
-    assert beta.verdict == S.NOT_REPRODUCED and beta.parts == [S.REPRODUCED, S.NOT_REPRODUCED]
-
-
-def test_scoreboard_without_records_is_all_not_run_with_commands():
-    rows = S.scoreboard_from({}, PROFILE)
-    assert rows and all(r.verdict == S.NOT_RUN for r in rows)
-    assert all(r.command.startswith("python -m bnswap experiment ") for r in rows)
-    md = S.scoreboard_markdown(rows)
-    assert md.count("\n") == len(rows) + 1 and "not run" in md
-
-
-def test_scoreboard_reads_the_store_through_collect(tmp_path):
-    store = Store(tmp_path / "res")
-    for run, spec in get_experiment("headline").expand(PROFILE):
-        store.save(spec, headline_like_paper(run, spec))
-    runs = collect("headline", PROFILE, A_opts(tmp_path), train=False)
-    assert all(rec is not None for _, _, rec in runs)
-    rows = S.scoreboard(PROFILE, results_dir=str(tmp_path / "res"))
-    first = rows[0]
-    assert first.verdict == S.REPRODUCED and "(n=3)" in first.ours
-    assert rows[4].verdict == S.NOT_RUN  # the beta sweep has no records in this store
-
-
-def A_opts(tmp_path):
-    from bnswap.runner import RunOptions
-
-    return RunOptions(results_dir=str(tmp_path / "res"), progress=False)
-
-
-def test_group_by_and_scoreboard_topics():
-    data = all_like_paper()
-    groups = A.group_by(data["table2"], "activation", "order")
+def test_group_by_tags():
+    groups = A.group_by(all_like_paper()["table2"], "activation", "order")
     assert len(groups) == 6
     assert {k: len(v) for k, v in groups.items() if len(v) != 1} == {
         ("tanh", "convention"): 3, ("tanh", "swap"): 3}
-    rows = S.scoreboard_from(data, PROFILE)
-    assert [r.topic for r in rows[:7]] == ["saturation"] * 2 + ["asymmetry"] * 3 + ["sparsity"] * 2
-    assert len(S.rows_for(rows, "extended")) == len(rows) - 7
-
-
-def test_partial_sweep_is_not_run():
-    runs = fake_runs("affine_sweep", lambda run, spec: None if run.tags["wd_affine"] == 0.0
-                     else sweep_like_paper(run, spec))
-    row = S._sweep_row({"affine_sweep": runs}, PROFILE, "affine_sweep")
-    assert row.verdict == S.NOT_RUN and "n=6 of 7" in row.ours
 
 
 # ---- plots (bnswap.plots draws from the same records) ---------------------------------------------
@@ -306,3 +189,29 @@ def test_learned_compares_the_final_train_loss_with_guessing(dataset, classes):
     assert A.learned(record(0.1))
     assert not A.learned(record(0.81 * chance))
     assert not A.learned(record(chance))
+
+
+def test_chance_loss_is_ln_classes():
+    assert A.chance_loss({"spec": {"dataset": "cifar100"}}) == pytest.approx(math.log(100))
+    assert A.chance_loss({"spec": {"dataset": "cifar10"}}) == pytest.approx(math.log(10))
+
+
+def test_seed_noise_is_the_larger_measured_spread():
+    conv, swap = A.aggregate([30.0, 30.3, 29.7]), A.aggregate([36.0, 36.5, 35.5])
+    assert A.seed_noise([conv, swap]) == pytest.approx(0.5)
+    assert A.seed_noise([conv, A.aggregate([1.0])]) == pytest.approx(0.3)  # one seed: no spread
+    assert math.isnan(A.seed_noise([A.aggregate([1.0]), A.Stat.empty()]))
+
+
+def test_noisy_contrast_gives_single_seed_terms_the_seed_noise():
+    conv = A.aggregate([30.0, 30.3, 29.7])  # sd 0.3, n=3
+    one = A.aggregate([30.28])               # a single seed
+    c = A.noisy_contrast([(1, one), (-1, conv)], 0.5)
+    assert c.value == pytest.approx(0.28) and c.n == 1
+    assert c.se == pytest.approx(math.sqrt(0.5**2 / 1 + 0.3**2 / 3))
+    both_single = A.noisy_contrast([(1, one), (-1, A.aggregate([30.0]))], 0.5)
+    assert both_single.se == pytest.approx(0.5 * math.sqrt(2))  # sd * sqrt(1/n1 + 1/n2)
+    # Without a measured noise, or with every term measured, it is contrast().
+    assert math.isnan(A.noisy_contrast([(1, one), (-1, conv)], math.nan).se)
+    assert A.noisy_contrast([(1, conv), (-1, conv)], 9.0) == A.contrast([(1, conv), (-1, conv)])
+    assert A.noisy_contrast([(1, one), (-1, A.Stat.empty())], 0.5).n == 0

@@ -1,0 +1,392 @@
+"""bnswap.scoreboard on synthetic records: the verdict rules, and the rows the chapters show."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from fake_records import (LEARNED, PROFILE, all_like_paper, fake_runs, headline_like_paper,
+                          make_record, sweep_like_paper, table2_like_paper)
+
+from bnswap import analysis as A
+from bnswap import scoreboard as S
+from bnswap.experiments import get_experiment
+from bnswap.results import Store
+from bnswap.runner import RunOptions, collect
+
+SWAP_BEATS = "Swap beats Convention (Tanh, VGG16_11, CIFAR-100)"
+NWDBN_BETWEEN = "NWDBN beats Convention but loses to Swap"
+NWDBN_LEANS = "NWDBN's channels lean more than Convention's (higher average skewness)"
+SMALLEST = "Their skewness gains are smaller than Tanh's (Softsign's the smallest)"
+
+
+def row(rows, start):
+    """The one row whose claim starts with ``start``."""
+    (found,) = [r for r in rows if r.claim.startswith(start)]
+    return found
+
+
+def headline_with(change):
+    """Headline runs like the paper's, with ``change(run, spec, body)`` applied to each body."""
+    def make(run, spec):
+        body = headline_like_paper(run, spec)
+        change(run, spec, body)
+        return body
+    return fake_runs("headline", make)
+
+
+def set_layers(body, metric, value):
+    for layer in body["layers"]:
+        layer[metric] = value
+
+
+# ---- verdict rules ----------------------------------------------------------------------------
+
+
+def test_verdict_difference_rules():
+    assert S.verdict_difference(3.0, 4.61) == S.REPRODUCED          # >= half the paper's effect
+    assert S.verdict_difference(1.0, 4.61) == S.DIRECTION           # right sign, too small
+    assert S.verdict_difference(-1.0, 4.61) == S.NOT_REPRODUCED     # wrong sign
+    assert S.verdict_difference(0.0, 4.61) == S.NOT_REPRODUCED
+    assert S.verdict_difference(-0.1, -5.0, sized=False) == S.REPRODUCED
+    assert S.verdict_difference(A.Contrast(math.nan, math.nan, 0), 1.0) == S.NOT_RUN
+    # Within NOISE_Z standard errors of zero: inconclusive, whatever the size or n.
+    noisy = A.Contrast(3.0, 2.0, 3)
+    assert S.verdict_difference(noisy, 4.61) == S.INCONCLUSIVE
+    assert S.verdict_difference(A.Contrast(0.3, 0.5, 1), 1.0, sized=False) == S.INCONCLUSIVE
+    assert S.verdict_difference(A.Contrast(-0.3, 0.5, 1), 1.0) == S.NOT_REPRODUCED
+    tight = A.Contrast(3.0, 0.5, 3)
+    assert S.verdict_difference(tight, 4.61) == S.REPRODUCED
+
+
+def test_verdict_correlation_symmetric_best_similar_combine():
+    assert S.verdict_correlation(0.8, +1) == S.REPRODUCED
+    assert S.verdict_correlation(0.3, +1) == S.DIRECTION
+    assert S.verdict_correlation(0.1, +1) == S.NOT_REPRODUCED
+    assert S.verdict_correlation(-0.9, +1) == S.NOT_REPRODUCED
+    assert S.verdict_correlation(-0.9, -1) == S.REPRODUCED
+    assert S.verdict_correlation(A.Correlation(math.nan, math.nan, 0), 1) == S.NOT_RUN
+    assert S.verdict_symmetric(0.1, 2.0) == S.REPRODUCED
+    assert S.verdict_symmetric(0.9, 2.0) == S.DIRECTION
+    assert S.verdict_symmetric(2.5, 2.0) == S.NOT_REPRODUCED
+    assert S.verdict_best({11: 5, 12: 4, 10: 3, 9: 1}, 11) == S.REPRODUCED
+    assert S.verdict_best({11: 4, 12: 5, 10: 3, 9: 1}, 11) == S.DIRECTION
+    assert S.verdict_best({11: 1, 12: 5, 10: 3, 9: 4}, 11) == S.NOT_REPRODUCED
+    assert S.verdict_best({12: 5}, 11) == S.NOT_RUN
+    assert S.verdict_similar(1.5, 0.1) == S.REPRODUCED
+    assert S.verdict_similar(0.2, 0.01) == S.DIRECTION
+    assert S.verdict_similar(0.2, 0.5) == S.NOT_REPRODUCED
+    # Final training losses: within a factor SAME_LOSS (1.1), else closer than the test losses.
+    assert S.verdict_similar(0.95, 0.5, S.SAME_LOSS) == S.REPRODUCED
+    assert S.verdict_similar(0.85, 0.5, S.SAME_LOSS) == S.DIRECTION
+    assert S.verdict_similar(0.895, 0.902, S.SAME_LOSS) == S.NOT_REPRODUCED
+    assert S.combine([S.REPRODUCED, S.DIRECTION]) == S.DIRECTION
+    assert S.combine([S.DIRECTION, S.INCONCLUSIVE]) == S.INCONCLUSIVE
+    assert S.combine([S.INCONCLUSIVE, S.NOT_REPRODUCED]) == S.NOT_REPRODUCED
+    assert S.combine([S.NOT_REPRODUCED, S.NOT_RUN]) == S.NOT_RUN
+    assert S.combine([]) == S.NOT_RUN
+
+
+def test_every_verdict_has_a_rule_and_a_count():
+    rules = " ".join(text for _, text in S.VERDICT_RULES)
+    assert all(f"**{v}**" in rules for v in S.VERDICTS)
+    rows = S.scoreboard_from(all_like_paper(), PROFILE)
+    counts = S.verdict_counts(rows)
+    assert list(counts) == list(S.VERDICTS) and sum(counts.values()) == len(rows)
+
+
+def test_judge_not_run_not_comparable_incomplete():
+    spec = get_experiment("headline").expand(PROFILE)[0][1]
+    trained = {"spec": spec.to_dict(), **make_record(spec, train_loss=LEARNED)}
+    untrained = {"spec": spec.to_dict(), **make_record(spec)}  # train loss 4.0 vs ln 100 = 4.61
+    assert S.judge([S.REPRODUCED], {"A": [], "B": []}) == (S.NOT_RUN, [])
+    assert S.judge([S.REPRODUCED], {"A": [trained], "B": []}) == (S.INCOMPLETE, [])
+    assert S.judge([S.REPRODUCED], {"A": [trained]}, complete=False) == (S.INCOMPLETE, [])
+    assert S.judge([S.REPRODUCED, S.DIRECTION], {"A": [trained]}) == (S.DIRECTION, [])
+    verdict, notes = S.judge([S.REPRODUCED], {"A": [trained], "B": [untrained]})
+    assert verdict == S.NOT_COMPARABLE
+    assert notes == ["B did not learn (final train loss 4.00, chance 4.61)"]
+    seed1 = {**untrained, "spec": {**untrained["spec"], "seed": 1}}
+    assert S.did_not_learn({"A": [trained, seed1]}) == [
+        "A seed 1 did not learn (final train loss 4.00, chance 4.61)"]
+
+
+# ---- the scoreboard ----------------------------------------------------------------------------
+
+
+def test_scoreboard_all_reproduced_when_records_agree_with_paper():
+    rows = S.scoreboard_from(all_like_paper(), PROFILE)
+    assert len(rows) == 18
+    assert len({r.claim for r in rows}) == len(rows)
+    not_run = [r for r in rows if r.verdict == S.NOT_RUN]
+    # Only the datasets we cannot run are missing.
+    assert {r.claim.split(":")[0] for r in not_run} == {"Tiny ImageNet", "ImageNet"}
+    assert all("--data-dir" in r.command and "not run here" in r.ours for r in not_run)
+    others = [r for r in rows if r.verdict != S.NOT_RUN]
+    assert all(r.verdict == S.REPRODUCED for r in others), [
+        (r.claim, r.verdict, r.parts, r.ours) for r in others if r.verdict != S.REPRODUCED]
+    swap = row(rows, SWAP_BEATS)
+    assert "36.0 ± 0.0 % (n=3)" in swap.ours and "+6.00 points" in swap.ours
+    assert swap.command == "python -m bnswap experiment headline --profile smoke"
+    assert "smoke" in swap.profile and "cpu" in swap.profile
+
+
+def test_scoreboard_detects_contradictions():
+    data = all_like_paper()
+
+    def flipped(run, spec, body):  # Convention wins
+        if run.label == "Convention":
+            body["final"]["test_acc"] = 50.0
+
+    data["headline"] = headline_with(flipped)
+    data["beta_sweep"] = fake_runs("beta_sweep", lambda run, spec: make_record(
+        spec, acc=30 + 5000 * run.tags["wd_beta"], skew=1.0 - 500 * run.tags["wd_beta"],
+        train_loss=LEARNED))
+    rows = S.scoreboard_from(data, PROFILE)
+    assert row(rows, SWAP_BEATS).verdict == S.NOT_REPRODUCED
+    assert row(rows, NWDBN_BETWEEN).verdict == S.NOT_REPRODUCED
+    beta = row(rows, "More weight decay on BN's beta")
+    assert beta.verdict == S.NOT_REPRODUCED and beta.parts == [S.REPRODUCED, S.NOT_REPRODUCED]
+
+
+def test_scoreboard_without_records_is_all_not_run_with_commands():
+    rows = S.scoreboard_from({name: [] for name in S.SCOREBOARD_EXPERIMENTS}, PROFILE)
+    assert len(rows) == 18 and all(r.verdict == S.NOT_RUN for r in rows)
+    assert all(r.command.startswith("python -m bnswap experiment ") for r in rows)
+    md = S.scoreboard_markdown(rows)
+    assert md.count("\n") == len(rows) + 1 and "not run" in md
+    assert S.scoreboard_from({}, PROFILE) == []
+
+
+def test_scoreboard_reads_the_store_through_collect(tmp_path):
+    store = Store(tmp_path / "res")
+    for run, spec in get_experiment("headline").expand(PROFILE):
+        store.save(spec, headline_like_paper(run, spec))
+    opts = RunOptions(results_dir=str(tmp_path / "res"), progress=False)
+    runs = collect("headline", PROFILE, opts, train=False)
+    assert all(rec is not None for _, _, rec in runs)
+    rows = S.scoreboard(PROFILE, results_dir=str(tmp_path / "res"))
+    assert len(rows) == 18
+    assert row(rows, SWAP_BEATS).verdict == S.REPRODUCED and "(n=3)" in rows[0].ours
+    # The beta sweep's wd_beta=0 run is the headline's NWDBN run: 1 of its 11 runs is recorded.
+    beta = row(rows, "More weight decay on BN's beta")
+    assert beta.verdict == S.INCOMPLETE and beta.ours.startswith("1 of 11 runs")
+
+
+def test_scoreboard_topics():
+    rows = S.scoreboard_from(all_like_paper(), PROFILE)
+    assert [r.topic for r in rows[:8]] == ["saturation"] * 2 + ["asymmetry"] * 4 + ["sparsity"] * 2
+    assert len(S.rows_for(rows, "extended")) == len(rows) - 8
+    # The new NWDBN row sits with the other NWDBN rows, in the asymmetry chapter.
+    claims = [r.claim for r in rows]
+    assert claims.index(NWDBN_LEANS) == claims.index(NWDBN_BETWEEN) + 1
+
+
+# ---- a chapter's scoreboard shows only the experiments it is given (H1) --------------------------
+
+
+def chapter_rows(data):
+    """The scoreboard rows each chapter shows, built as the chapters' cells build them."""
+    def given(*names):
+        return S.scoreboard_from({n: data[n] for n in names}, PROFILE)
+
+    def section(rows, text):
+        return [r for r in rows if text in r.section]
+
+    return {
+        "saturation": S.rows_for(given("headline"), "saturation"),
+        "asymmetry": S.rows_for(given("headline", "beta_sweep"), "asymmetry"),
+        "sparsity": S.rows_for(given("headline", "affine_sweep"), "sparsity"),
+        "extended": (section(given("table1"), "Table 1") + section(given("table2"), "Section 7.2")
+                     + section(given("depth"), "Table 7")
+                     + S.rows_for(given("headline"), "extended")),
+    }
+
+
+def test_a_subset_scoreboard_has_only_the_given_experiments_rows():
+    data = all_like_paper()
+    rows = S.scoreboard_from({"headline": data["headline"]}, PROFILE)
+    assert {r.experiment for r in rows} == {"headline"} and len(rows) == 9
+    assert all(r.verdict != S.NOT_RUN for r in rows)
+    extended = S.rows_for(rows, "extended")
+    assert [r.claim.split(" ")[0] for r in extended] == ["NoBN", "Swap's", "Swap's"]
+    assert {r.experiment for r in S.scoreboard_from({"table1": data["table1"]}, PROFILE)} == {
+        "table1"}
+    # Unknown keys (experiments without claims) are ignored.
+    assert S.scoreboard_from({"shifted_tanh": []}, PROFILE) == []
+
+
+def test_the_chapters_show_each_claim_once_as_the_full_scoreboard_scores_it():
+    data = all_like_paper()
+    full = {r.claim: r for r in S.scoreboard_from(data, PROFILE)}
+    shown = [r for rows in chapter_rows(data).values() for r in rows]
+    claims = [r.claim for r in shown]
+    assert len(claims) == len(set(claims)) and set(claims) == set(full)
+    assert all(r.verdict == full[r.claim].verdict and r.ours == full[r.claim].ours for r in shown)
+
+
+def test_table2_alone_measures_seed_noise_on_its_tanh_runs():
+    """Table 2's Tanh rows are the headline runs: given alone, its single-seed contrasts get the
+    same noise floor (and verdicts) as in the full scoreboard."""
+    spread = {0: -0.5, 1: 0.0, 2: 0.5}
+
+    def noisy(run, spec):
+        body = table2_like_paper(run, spec)
+        body["final"]["test_acc"] += spread[spec.seed] if run.tags["activation"] == "tanh" else 0
+        if run.tags["activation"] == "softsign" and run.tags["order"] == "swap":
+            body["final"]["test_acc"] -= 3.3  # Softsign's gain: +0.34 points, within the noise
+        return body
+
+    t2 = fake_runs("table2", noisy)
+    alone = row(S.scoreboard_from({"table2": t2}, PROFILE), "LeCun Tanh and Softsign")
+    assert alone.parts[2] == S.INCONCLUSIVE and alone.verdict == S.INCONCLUSIVE
+    assert "Softsign: +0.34 points (within seed noise" in alone.ours
+    # Given the headline, its pair is the one measured (these fake headline seeds agree exactly).
+    headline = fake_runs("headline", headline_like_paper)
+    both = row(S.scoreboard_from({"headline": headline, "table2": t2}, PROFILE),
+               "LeCun Tanh and Softsign")
+    assert both.parts[2] == S.DIRECTION
+
+
+# ---- runs that did not learn are not comparable (H2) --------------------------------------------
+
+
+def test_a_claim_resting_on_a_run_that_did_not_learn_is_not_comparable():
+    def nobn_untrained(run, spec, body):
+        if run.label == "NoBN":
+            body["final"]["train_loss"] = 4.04
+
+    rows = S.scoreboard_from({"headline": headline_with(nobn_untrained)}, PROFILE)
+    nobn = row(rows, "NoBN saturates")
+    assert nobn.verdict == S.NOT_COMPARABLE and nobn.parts == [S.REPRODUCED, S.REPRODUCED]
+    assert nobn.ours.startswith("NoBN did not learn (final train loss 4.04, chance 4.61); ")
+    assert all(r.verdict == S.REPRODUCED for r in rows if r is not nobn)
+
+
+def test_not_learning_applies_to_every_claim_and_names_the_seed():
+    def conv_seed1(run, spec, body):
+        if run.label == "Convention" and spec.seed == 1:
+            body["final"]["train_loss"] = 4.5
+
+    rows = S.scoreboard_from({"headline": headline_with(conv_seed1)}, PROFILE)
+    assert all(r.verdict == S.NOT_COMPARABLE for r in rows)  # every headline claim uses Convention
+    assert all("Convention seed 1 did not learn (final train loss 4.50" in r.ours for r in rows)
+
+    def softsign_swap(run, spec):
+        body = table2_like_paper(run, spec)
+        if run.tags["activation"] == "softsign" and run.tags["order"] == "swap":
+            body["final"]["train_loss"] = 4.2
+        return body
+
+    rows = S.scoreboard_from({"table2": fake_runs("table2", softsign_swap)}, PROFILE)
+    assert [r.verdict for r in rows] == [S.NOT_COMPARABLE] * 2
+    assert all("Softsign swap did not learn" in r.ours for r in rows)
+
+
+def test_smoke_runs_that_did_not_learn_are_not_comparable():
+    """Smoke runs (1 epoch) stay near chance: their claims cannot be scored."""
+    runs = fake_runs("headline", lambda run, spec: make_record(spec))  # train loss 4.0
+    rows = S.scoreboard_from({"headline": runs}, PROFILE)
+    assert rows and all(r.verdict == S.NOT_COMPARABLE for r in rows)
+
+
+# ---- Appendix A.8: the same final training loss (H3) ---------------------------------------------
+
+
+def with_losses(conv_train, swap_train, conv_test, swap_test):
+    def change(run, spec, body):
+        losses = {"Convention": (conv_train, conv_test), "Swap": (swap_train, swap_test)}
+        if run.label in losses:
+            body["final"]["train_loss"], body["final"]["test_loss"] = losses[run.label]
+    return headline_with(change)
+
+
+@pytest.mark.parametrize("losses, part, verdict", [
+    ((1.0, 1.0, 3.0, 2.0), S.REPRODUCED, S.REPRODUCED),          # the paper: same train loss
+    ((1.0, 0.8, 3.0, 2.0), S.DIRECTION, S.DIRECTION),            # x0.8, closer than test's x0.67
+    ((2.53, 2.27, 2.525, 2.278), S.NOT_REPRODUCED, S.NOT_REPRODUCED),  # ours (cpu): no closer
+])
+def test_learning_curves_need_the_same_final_training_loss(losses, part, verdict):
+    curves = row(S.scoreboard_from({"headline": with_losses(*losses)}, PROFILE),
+                 "Swap's training loss falls faster")
+    assert curves.parts == [S.REPRODUCED, part, S.REPRODUCED]
+    assert curves.verdict == verdict
+    assert "final train loss: Swap" in curves.ours
+
+
+# ---- NWDBN's skewness (H4) and the noise floor of single-seed contrasts (M3) ---------------------
+
+
+def with_headline(acc=None, skew=None):
+    """Headline runs like the paper's with per-(label, seed) accuracy and average skewness."""
+    def change(run, spec, body):
+        if acc and run.label in acc:
+            body["final"]["test_acc"] = acc[run.label][spec.seed]
+        if skew and run.label in skew:
+            set_layers(body, "skewness", skew[run.label][spec.seed])
+    return headline_with(change)
+
+
+@pytest.mark.parametrize("nwdbn, verdict", [
+    (0.8, S.REPRODUCED),          # the paper's direction, far outside the noise
+    (0.151, S.INCONCLUSIVE),      # ours (cpu): +0.001 against a spread of 0.01
+    (0.14, S.NOT_REPRODUCED),     # below Convention
+])
+def test_nwdbn_leans_more_than_convention(nwdbn, verdict):
+    skew = {"Convention": [0.14, 0.15, 0.16], "Swap": [0.70, 0.72, 0.74], "NWDBN": [nwdbn]}
+    leans = row(S.scoreboard_from({"headline": with_headline(skew=skew)}, PROFILE), NWDBN_LEANS)
+    assert leans.verdict == verdict and leans.topic == "asymmetry"
+    assert "avg skewness NWDBN" in leans.ours and "direction only" in leans.paper
+
+
+def test_single_seed_difference_within_the_headline_spread_is_inconclusive():
+    acc = {"Convention": [30.0, 30.3, 29.7], "Swap": [36.0, 36.5, 35.5]}  # spreads 0.3 and 0.5
+    rows = S.scoreboard_from({"headline": with_headline(acc={**acc, "NWDBN": [30.28]})}, PROFILE)
+    between = row(rows, NWDBN_BETWEEN)
+    # NWDBN - Convention = +0.28 < 2 * sqrt(0.5^2/1 + 0.3^2/3) = 1.06: noise.
+    assert between.parts == [S.REPRODUCED, S.INCONCLUSIVE] and between.verdict == S.INCONCLUSIVE
+    assert "NWDBN - Convention +0.28 (within seed noise, 2 SE = 1.06)" in between.ours
+    rows = S.scoreboard_from({"headline": with_headline(acc={**acc, "NWDBN": [33.0]})}, PROFILE)
+    assert row(rows, NWDBN_BETWEEN).verdict == S.REPRODUCED
+
+
+def test_softsign_smallest_skewness_gain_is_its_own_part():
+    def lecun_smallest(run, spec):  # ours (cpu): Tanh +0.57, LeCun Tanh +0.36, Softsign +0.56
+        dsk = {"tanh": 0.57, "lecun_tanh": 0.36, "softsign": 0.56}[run.tags["activation"]]
+        return make_record(spec, skew=0.2 + (dsk if run.tags["order"] == "swap" else 0),
+                           train_loss=LEARNED)
+
+    smallest = row(S.scoreboard_from({"table2": fake_runs("table2", lecun_smallest)}, PROFILE),
+                   SMALLEST)
+    # Tanh - LeCun Tanh +0.21 (paper +0.48), Tanh - Softsign +0.01 (+1.10), LeCun - Softsign -0.20.
+    assert smallest.parts == [S.DIRECTION, S.DIRECTION, S.NOT_REPRODUCED]
+    assert smallest.verdict == S.NOT_REPRODUCED and "(smallest: LeCun Tanh)" in smallest.ours
+    like_paper = row(S.scoreboard_from({"table2": fake_runs("table2", table2_like_paper)},
+                                       PROFILE), SMALLEST)
+    assert like_paper.parts == [S.REPRODUCED] * 3 and "(smallest: Softsign)" in like_paper.ours
+
+
+# ---- partial sweeps and depths are incomplete (M5) ---------------------------------------------
+
+
+def test_partial_sweep_is_incomplete_with_the_partial_correlation():
+    runs = fake_runs("affine_sweep", lambda run, spec: None if run.tags["wd_affine"] == 0.0
+                     else sweep_like_paper(run, spec))
+    sweep = row(S.scoreboard_from({"affine_sweep": runs}, PROFILE), "More weight decay on Swap")
+    assert sweep.verdict == S.INCOMPLETE
+    assert sweep.ours.startswith("6 of 7 runs: Spearman ρ(weight decay, sparsity) = +1.00")
+    two = fake_runs("affine_sweep", lambda run, spec: sweep_like_paper(run, spec)
+                    if run.tags["wd_affine"] in (0.0, 1e-4) else None)
+    sweep = row(S.scoreboard_from({"affine_sweep": two}, PROFILE), "More weight decay on Swap")
+    assert sweep.verdict == S.INCOMPLETE and sweep.ours == (
+        "2 of 7 runs: too few points for a correlation")
+    none = fake_runs("beta_sweep", lambda run, spec: None)
+    sweep = row(S.scoreboard_from({"beta_sweep": none}, PROFILE), "More weight decay on BN")
+    assert sweep.verdict == S.NOT_RUN and sweep.ours == "not run"
+
+
+def test_partial_depths_are_incomplete():
+    runs = fake_runs("depth", lambda run, spec: make_record(spec, acc=40.0, train_loss=LEARNED)
+                     if run.tags["depth"] == 11 else None)
+    (depth,) = S.scoreboard_from({"depth": runs}, PROFILE)
+    assert depth.verdict == S.INCOMPLETE and "1 of 9 depths" in depth.ours
