@@ -11,7 +11,11 @@ second time (unless ``--no-rerun``), so that its saved outputs hold no training 
 bars and match what ``pytest --nbval`` reproduces from the stored records.
 
 Notebooks are written in place (or into ``--output``) only when they succeed, with papermill's
-timing metadata and the ipywidgets state removed so that reruns do not churn. A failed chapter
+timing metadata and the ipywidgets state removed so that reruns do not churn. The injected values
+are written into each chapter's own parameters cell, except that ``train_missing`` is always
+saved as ``False`` (:data:`SAVED_VALUES`): a saved chapter renders from the records it was
+executed with, and a reader who re-runs it (in Colab, say) should not start hours of training
+without asking for it. A failed chapter
 is reported with the failing cell, its notebook is saved for inspection under
 ``_build/failed/`` (or ``--output``) and the command exits non-zero.
 """
@@ -36,6 +40,10 @@ BOOK = REPO / "book"
 CHAPTERS = ("intro", "saturation", "asymmetry", "sparsity", "extended", "explorer")
 """Chapter notebooks in book order (``_toc.yml`` lists the same)."""
 KERNEL_NAME = "python3"
+SAVED_VALUES = {"train_missing": False}
+"""Values a saved chapter's parameters cell gets whatever was injected (see the module doc): the
+runner trains missing runs (unless ``--no-train``), but the notebook it saves defaults to not
+training."""
 
 
 class BookError(RuntimeError):
@@ -84,11 +92,13 @@ def clean_notebook(path: Path, fold_parameters: bool = True) -> None:
     """Remove what changes from run to run without changing the content: papermill's timing
     and path metadata, nbclient's execution timestamps and the ipywidgets state (which would
     also make the built site load widget scripts from a CDN). The values papermill injected are
-    written into the chapter's own ``parameters`` cell, and the injected cell is dropped."""
+    written into the chapter's own ``parameters`` cell (``train_missing`` as in
+    :data:`SAVED_VALUES`), and the injected cell is dropped."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
-    parameters = nb.metadata.get("papermill", {}).get("parameters", {})
+    parameters = dict(nb.metadata.get("papermill", {}).get("parameters", {}))
+    parameters.update({k: v for k, v in SAVED_VALUES.items() if k in parameters})
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:

@@ -165,6 +165,18 @@ def vgg16_n_cfg(n: int) -> list[int | str]:
 ARCHS = ("vgg16", "vgg11", "mobilenet") + tuple(f"vgg16_{n}" for n in range(8, 17))
 
 
+def vgg_cfg(arch: str) -> list[int | str]:
+    """The layer list of VGG ``arch``: conv widths and ``"M"`` for max-pooling."""
+    if arch == "vgg16":
+        return VGG16_CFG
+    if arch == "vgg11":
+        return VGG11_CFG
+    if arch.startswith("vgg16_") and arch in ARCHS:
+        return vgg16_n_cfg(int(arch.split("_")[1]))
+    raise ValueError(f"{arch!r} is not a VGG; choose one of: "
+                     f"{', '.join(a for a in ARCHS if a.startswith('vgg'))}")
+
+
 def build_model(arch: str, order: str, activation: str, num_classes: int, width: float = 1.0,
                 fc_bn: bool = True, image_size: int = 32) -> nn.Module:
     """Build ``arch`` with every block in ``order`` using ``activation`` (Section 2).
@@ -172,16 +184,11 @@ def build_model(arch: str, order: str, activation: str, num_classes: int, width:
     ``fc_bn=False`` drops BN from the hidden FC blocks (the paper's Tiny ImageNet/ImageNet VGG).
     """
     _check_order(order)
-    if arch == "vgg16":
-        return VGG(VGG16_CFG, order, activation, num_classes, width, fc_bn)
-    if arch == "vgg11":
-        return VGG(VGG11_CFG, order, activation, num_classes, width, fc_bn)
-    if arch.startswith("vgg16_") and arch in ARCHS:
-        return VGG(vgg16_n_cfg(int(arch.split("_")[1])), order, activation, num_classes, width,
-                   fc_bn)
     if arch == "mobilenet":
         return MobileNet(order, activation, num_classes, width, image_size)
-    raise ValueError(f"unknown arch {arch!r}; choose one of: {', '.join(ARCHS)}")
+    if arch not in ARCHS:
+        raise ValueError(f"unknown arch {arch!r}; choose one of: {', '.join(ARCHS)}")
+    return VGG(vgg_cfg(arch), order, activation, num_classes, width, fc_bn)
 
 
 def blocks(model: nn.Module) -> list[Block]:

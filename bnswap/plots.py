@@ -16,6 +16,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.transforms import blended_transform_factory
 
 from . import analysis as A, distributions as D
+from .report import ACTIVATION_NAMES  # report never imports plots
 
 # One colour per model family, used consistently across chapters.
 COLORS = {"Convention": "#1f77b4", "Swap": "#d62728", "NWDBN": "#2ca02c", "NoBN": "#9467bd"}
@@ -284,6 +285,8 @@ def block_outputs(records: Mapping[str, dict | None], layer: int = 4, channels: 
                     density=True)
             ax.set_title(f"{label}, channel {k + 1}: sparsity {D.sparsity_of(v):.2f}", fontsize=8.5)
             ax.set_yticks([])
+            if k == 0:
+                ax.set_ylabel("density")
             if row == len(labels) - 1:
                 ax.set_xlabel(f"block {layer + 1} output")
     return fig
@@ -341,6 +344,7 @@ def gradient_scales(groups: Mapping[str, Sequence[dict]]) -> Figure:
             continue
         ax.set_yscale("log")
         ax.set_title(titles[key], fontsize=10)
+        ax.set_ylabel("mean magnitude (log scale)")
         ax.set_xlabel("layer (block) index")
         ax.grid(alpha=0.3, which="both")
         ax.legend(fontsize=8)
@@ -412,7 +416,8 @@ def activation_shapes(names: Sequence[str] = ("tanh", "lecun_tanh", "softsign"),
         ax = fig.add_subplot()
     x = np.linspace(-5, 5, 400)
     for i, name in enumerate(names):
-        ax.plot(x, activation_info(name).numpy_fn(x), color=_CYCLE[i], label=name)
+        ax.plot(x, activation_info(name).numpy_fn(x), color=_CYCLE[i],
+                label=ACTIVATION_NAMES.get(name, name))
     ax.axhline(0, color="0.6", lw=0.6)
     ax.axvline(0, color="0.6", lw=0.6)
     ax.set_xlabel("input")
@@ -430,9 +435,10 @@ def activation_skewness(groups: Mapping[tuple[str, str], Sequence[dict]]) -> Fig
     acts = list(dict.fromkeys(a for a, _ in groups))
     activation_shapes(acts, ax=ax0)
     ax0.set_title("activation functions", fontsize=10)
-    lines = {f"{a} {o}": groups[(a, o)] for a, o in groups}
-    styles = {f"{a} {o}": {"ls": "--" if o == "convention" else "-"} for a, o in groups}
-    cols = {f"{a} {o}": _CYCLE[acts.index(a)] for a, o in groups}
+    name = {(a, o): f"{ACTIVATION_NAMES.get(a, a)} {o.title()}" for a, o in groups}
+    lines = {name[k]: groups[k] for k in groups}
+    styles = {name[(a, o)]: {"ls": "--" if o == "convention" else "-"} for a, o in groups}
+    cols = {name[(a, o)]: _CYCLE[acts.index(a)] for a, o in groups}
     layer_lines(lines, "skewness", ax=ax1, styles=styles, colors=cols,
                 title="layer skewness (dashed: Convention, solid: Swap)")
     return fig

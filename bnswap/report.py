@@ -17,10 +17,11 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
-from .analysis import (GRADIENT_KEYS, Contrast, Runs, accuracy, average_metric, captured,
-                       contrast, failed, final_accuracy, gradient_profile, group_by, is_complete,
-                       layer_profile, missing, sample_skewness, shallow_layers, signed)
-from .paper import PAPER, TABLE1_COLUMNS, paper
+from .analysis import (GRADIENT_KEYS, LEARNED_FRACTION, Contrast, Runs, Stat, accuracy, aggregate,
+                       average_metric, captured, contrast, correlation, failed, final_accuracy,
+                       gradient_profile, group_by, is_complete, layer_profile, learned, missing,
+                       sample_skewness, shallow_layers, signed, sweep_points)
+from .paper import NUM_CLASSES, PAPER, TABLE1_COLUMNS, paper
 
 
 # ---- Markdown -------------------------------------------------------------------------------------
@@ -155,12 +156,17 @@ def differences_from_paper(records: Sequence[dict]) -> list[str]:
                    "that the code runs; its numbers mean nothing).")
     lr_cap = {r["profile"].get("lr_cap") for r in records} - {None}
     if lr_cap:
-        out.append(f"learning rate capped at {'/'.join(f'{c:g}' for c in sorted(lr_cap))} "
-                   "(the paper's 0.1 for some settings diverges or underperforms in a short "
-                   "schedule; see the pilot in the introduction).")
+        out.append(f"learning rate capped at {'/'.join(f'{c:g}' for c in sorted(lr_cap))}: the "
+                   "paper's 0.1 for some settings was tuned for 200 epochs (the pilot in the "
+                   "introduction compares both rates in the short schedule).")
     if "jpeg-copy" in s["data"]:
         out.append("a JPEG-compressed copy of CIFAR (quality about 75) instead of the original "
                    "lossless images: slightly blurrier inputs, usually costing a little accuracy.")
+    sources = list(dict.fromkeys(r.get("data", {}).get("source", "?") for r in records))
+    if len(sources) > 1:
+        out.append(f"records made from different copies of the data ({' / '.join(sources)}): "
+                   "a run's key does not include the data source, so these records share one "
+                   "store and their numbers are not strictly comparable.")
     return out
 
 
@@ -198,6 +204,28 @@ def shifted_tanh_markdown(tanh: dict[str, list[dict]], shifted: dict[str, list[d
     return text
 
 
+def seed_gap_noise(groups: dict[str, list[dict]], a: str | None = None, b: str | None = None,
+                   labels: Sequence[str] = ("Convention", "Swap")) -> float:
+    """Twice the standard error of the accuracy gap between configurations ``a`` and ``b`` of
+    ``groups`` (default: two single-seed runs), the size below which such a gap can be seed noise.
+
+    A side with several seeds uses its own sample standard deviation; a single-seed side is given
+    the larger seed spread of ``labels`` (the headline pair, which every profile runs with several
+    seeds), as the scoreboard does. nan while that spread is not measured."""
+    stds = [s.std for s in (accuracy(groups.get(label, [])) for label in labels)
+            if s.n >= 2 and math.isfinite(s.std)]
+    if not stds:
+        return math.nan
+
+    def variance(label: str | None) -> float:
+        s = accuracy(groups.get(label, [])) if label else Stat.empty()
+        if s.n >= 2 and math.isfinite(s.std):
+            return s.std ** 2 / s.n
+        return max(stds) ** 2 / max(1, s.n)
+
+    return 2 * math.sqrt(variance(a) + variance(b))
+
+
 def seed_spread_markdown(groups: dict[str, list[dict]], labels: Sequence[str] = ("Convention",
                                                                                  "Swap")) -> str:
     """How much final accuracy moves between seeds of one configuration, measured on ``labels``
@@ -218,24 +246,32 @@ def seed_spread_markdown(groups: dict[str, list[dict]], labels: Sequence[str] = 
 
 
 def describe_gap(ours: Contrast, paper_effect: float, unit: str = "points",
-                 digits: int = 2) -> str:
-    """A sentence comparing our difference with the paper's (direction and relative size)."""
+                 digits: int = 2, noise: float = math.nan) -> str:
+    """A sentence comparing our difference with the paper's (direction and relative size).
+
+    ``noise`` (:func:`seed_gap_noise` of the two configurations): for a gap without an error bar
+    (one seed on a side), the size below which it can be seed noise; a smaller gap is said to be
+    within it."""
     if ours.n == 0 or not math.isfinite(ours.value):
         return "We have no records for this comparison yet."
     p = f"{signed(paper_effect, digits)} {unit}".rstrip()
     o = f"{signed(ours.value, digits)} {unit}".rstrip()
+    within = ""
+    if not math.isfinite(ours.se) and math.isfinite(noise) and abs(ours.value) < noise:
+        within = (f"; that is within seed noise (twice its standard error, counting a single "
+                  f"seed with the headline pair's spread: {noise:.{digits}f} {unit}".rstrip() + ")")
     if ours.value == 0 or math.copysign(1, ours.value) != math.copysign(1, paper_effect):
-        return f"Ours is {o} against the paper's {p}: the opposite direction."
+        return f"Ours is {o} against the paper's {p}: the opposite direction{within}."
     ratio = abs(ours.value / paper_effect)
     size = ("larger than the paper's" if ratio > 1.2 else "about the paper's size" if ratio >= 0.8
             else f"about {ratio:.0%} of the paper's size" if ratio >= 0.01
             else "less than 1% of the paper's size")
-    noise = ""
+    note = ""
     if math.isfinite(ours.se):
-        noise = f" (standard error {ours.se:.{digits}f}, n={ours.n} seeds per model)"
+        note = f" (standard error {ours.se:.{digits}f}, n={ours.n} seeds per model)"
     elif ours.n == 1:
-        noise = " (a single seed on at least one side, so no error bar)"
-    return f"Ours is {o} against the paper's {p}: the same direction, {size}{noise}."
+        note = " (a single seed on at least one side, so no error bar)"
+    return f"Ours is {o} against the paper's {p}: the same direction, {size}{note}{within}."
 
 
 def cost_rows(runs: Runs) -> list[dict]:
@@ -271,7 +307,11 @@ def cost_markdown(data: dict[str, Runs]) -> str:
                          " / ".join(dict.fromkeys(f"{r['device']} x{r['threads']}" for r in rows))])
         else:
             body.append([name, len(runs), 0, "-", "-", "-", "-", "-"])
-    distinct = {spec.key(): (spec, rec) for runs in data.values() for _, spec, rec in runs}
+    distinct: dict[str, tuple] = {}
+    for runs in data.values():  # a run shared by experiments counts once, with its record
+        for _, spec, rec in runs:
+            if rec is not None or spec.key() not in distinct:
+                distinct[spec.key()] = (spec, rec)
     rows = [r for r in cost_rows([(_Anon(), spec, rec) for spec, rec in distinct.values()])]
     if rows:
         sec = [r["train_seconds"] for r in rows]
@@ -304,11 +344,23 @@ def profiles_markdown() -> str:
     """The profiles (:data:`bnswap.experiments.PROFILES`) as a table."""
     from .experiments import PROFILES
 
+    from .experiments import EXPERIMENTS
+
     body = [[p.name, p.epochs or "paper (200; ImageNet 100)", f"{p.width:g}" if p.width else "1",
              p.seeds, p.train_per_class or "all", f"{p.lr_cap:g}" if p.lr_cap else "none",
              p.description] for p in PROFILES.values()]
-    return markdown_table(["profile", "epochs", "width", "seeds", "train images per class",
-                           "lr cap", "what it is for"], body)
+    table = markdown_table(["profile", "epochs", "width", "seeds", "train images per class",
+                            "lr cap", "what it is for"], body)
+    more = []
+    for name, exp in EXPERIMENTS.items():
+        runs = [r for r in exp.runs if r.min_seeds > 1]
+        if runs:
+            more.append(f"{name} ({', '.join(r.label for r in runs)}: at least "
+                        f"{max(r.min_seeds for r in runs)})")
+    if more:
+        table += ("\n\nThe seeds column is a profile's default; some experiments ask for more "
+                  "seeds under every profile: " + "; ".join(more) + ".")
+    return table
 
 
 # ---- the saturation chapter (Section 3.2, Figures 1 and 3) ----------------------------------------
@@ -327,8 +379,9 @@ def saturation_summary(records: Sequence[dict], label: str) -> str:
 
 def channel_summary(record: dict | None, block: int, label: str) -> str:
     """One line on block ``block`` (1-based) of one record (Figure 1): the skewness (eq. 3) of the
-    whole layer's pooled Tanh outputs against the mean |skewness| of its captured channels (their
-    number is read from the record: the runs capture ten, written as a word)."""
+    pooled layer sample (the whole layer's Tanh outputs in one sample; not the paper's layer
+    skewness k^l, which averages |channel skewness|) against the mean |skewness| of its captured
+    channels (their number is read from the record: the runs capture ten, written as a word)."""
     pooled = captured(record, block - 1, "act_layer")
     chans = captured(record, block - 1, "act")
     if pooled is None or chans is None:
@@ -336,7 +389,8 @@ def channel_summary(record: dict | None, block: int, label: str) -> str:
     per = [abs(sample_skewness(c)) for c in chans]
     n = len(per)
     count = "ten channels" if n == 10 else f"{n} channel{'' if n == 1 else 's'}"
-    return (f"{label}: whole-layer skewness {signed(sample_skewness(pooled.ravel()))}; "
+    return (f"{label}: skewness of the pooled layer sample "
+            f"{signed(sample_skewness(pooled.ravel()))}; "
             f"mean |skewness| of the {count} {np.mean(per):.2f} "
             f"(largest {max(per):.2f})")
 
@@ -438,3 +492,288 @@ def gradient_markdown(conv: Sequence[dict], swap: Sequence[dict]) -> str:
     return markdown_table(["block", "Tanh-input gradient, Swap/Conv", "weight-layer input, Swap/Conv",
                            "weight gradient, Swap/Conv", "saturation Conv", "saturation Swap"],
                           body)
+
+
+# ---- whether a comparison can be read at all ------------------------------------------------------
+
+
+def _mean_final(records: Sequence[dict], key: str) -> float:
+    return float(np.mean([r["final"][key] for r in records])) if records else math.nan
+
+
+def learning_markdown(groups: dict[str, Sequence[dict]], labels: Sequence[str]) -> str:
+    """Whether the runs of ``labels`` fit their training sets (:func:`bnswap.analysis.learned`):
+    a sentence for each that did not (final training loss against ln(classes), the loss of a
+    uniform guess, and its accuracies against chance), saying that a comparison built on it
+    is not meaningful; one short sentence when all of them learned."""
+    failed_to_learn, done = [], []
+    for label in labels:
+        recs = list(groups.get(label, []))
+        if not recs:
+            continue
+        done.append(label)
+        bad = [r for r in recs if not learned(r)]
+        if not bad:
+            continue
+        classes = NUM_CLASSES[bad[0]["spec"]["dataset"]]
+        seeds = "" if len(bad) == len(recs) == 1 else f" ({len(bad)} of {len(recs)} seeds)"
+        failed_to_learn.append(
+            f"**{label} did not learn**{seeds}: its final training loss, "
+            f"{_mean_final(bad, 'train_loss'):.2f}, is not even {LEARNED_FRACTION:.0%} below "
+            f"ln {classes} = {math.log(classes):.2f}, the loss of guessing uniformly among "
+            f"{classes} classes, and it classifies {_mean_final(bad, 'train_acc'):.1f} % of the "
+            f"training images and {_mean_final(bad, 'test_acc'):.1f} % of the test images "
+            f"correctly (chance: {100 / classes:.1f} %).")
+    if not done:
+        return ""
+    if not failed_to_learn:
+        return (f"{' and '.join(done)} fit their training sets (final training loss at least "
+                f"{LEARNED_FRACTION:.0%} below that of a uniform guess), so the comparison can be "
+                "read.")
+    return (" ".join(failed_to_learn) + " A network that has not fit its training set is barely "
+            "trained: its saturation, skewness and accuracy say nothing about where BN should "
+            "sit, so comparing it with a trained network is not meaningful, whatever the sign "
+            "of the difference.")
+
+
+def fit_markdown(groups: dict[str, Sequence[dict]], labels: Sequence[str] = ("Convention", "Swap"),
+                 similar: float = 1.1, overfit: float = 2.0) -> str:
+    """Appendix A.8 on our records: the final training loss of ``labels`` (the paper: about the
+    same) and the gap between training and test accuracy of each (a gain "in generalisation"
+    needs one). Losses within a factor ``similar`` count as the same; a model whose training
+    accuracy is within ``overfit`` points of its test accuracy has not fit its training set
+    better than unseen images."""
+    recs = {k: list(groups.get(k, [])) for k in labels}
+    if not all(recs.values()):
+        return "No records for both models yet."
+    loss = {k: aggregate(r["final"]["train_loss"] for r in v) for k, v in recs.items()}
+    train = {k: aggregate(r["final"]["train_acc"] for r in v) for k, v in recs.items()}
+    test = {k: accuracy(v) for k, v in recs.items()}
+    a, b = labels
+    text = ("Ours: final training loss " + ", ".join(f"{k} {loss[k].format(2)}" for k in labels)
+            + "; training / test accuracy " + ", ".join(
+                f"{k} {train[k].mean:.1f} / {test[k].mean:.1f} %" for k in labels)
+            + " (training values from the augmented batches of the last epoch).")
+    rel = (loss[a].mean - loss[b].mean) / max(loss[a].mean, loss[b].mean)
+    if max(loss[a].mean, loss[b].mean) <= similar * min(loss[a].mean, loss[b].mean):
+        text += " The two final training losses are about the same, as in the paper."
+    else:
+        low, high = (b, a) if rel > 0 else (a, b)
+        text += (f" {low}'s final training loss is {abs(rel):.0%} lower than {high}'s: unlike "
+                 "the paper's, our two models do not end at the same training loss.")
+    gaps = {k: train[k].mean - test[k].mean for k in labels}
+    if all(abs(g) < overfit for g in gaps.values()):
+        text += (f" In both, training and test accuracy differ by less than {overfit:g} points: "
+                 "neither model fits its training images better than unseen ones. Our models "
+                 "underfit at this schedule, so the accuracy gap between them is a gap in fitting "
+                 "the training set, and the paper's reading (the same fit, better "
+                 "generalisation) cannot be tested here.")
+    else:
+        text += (" Training minus test accuracy: " + ", ".join(
+            f"{k} {signed(g, 1)} points" for k, g in gaps.items()) + ".")
+    return text
+
+
+def skewness_order_markdown(groups: dict[str, Sequence[dict]], more: str = "NWDBN",
+                            less: str = "Convention") -> str:
+    """The paper says ``more``'s channels lean more than ``less``'s (Sections 4.2, 5.2, 6): our
+    average layer skewness of both, with n and spread, and whether ours agrees. A difference
+    within two seed standard deviations (of whichever side has several seeds) is no difference."""
+    s_more = average_metric(groups.get(more, []), "skewness")
+    s_less = average_metric(groups.get(less, []), "skewness")
+    if not (s_more.ok and s_less.ok):
+        return f"No records for both {more} and {less} yet."
+    diff = s_more.mean - s_less.mean
+    spreads = [s.std for s in (s_more, s_less) if s.n >= 2 and math.isfinite(s.std)]
+    text = (f"In the paper, {more}'s channels lean more than {less}'s (it gives no skewness "
+            f"values for {more}). Ours: average layer skewness {more} {s_more.format(2)}, "
+            f"{less} {s_less.format(2)}, a difference of {signed(diff)}")
+    if spreads:
+        floor = 2 * max(spreads)
+        text += f" against a seed-to-seed standard deviation of {max(spreads):.2f}"
+        if abs(diff) <= floor:
+            return text + (f": no difference beyond seed noise. Our {more} run does not lean "
+                           f"measurably more than {less}, so the premise is not borne out at "
+                           "this scale.")
+    else:
+        text += " (one seed each, no spread measured)"
+    if diff > 0:
+        return text + f": {more} leans more, as in the paper."
+    return text + f": {more} leans less than {less}, the opposite of the paper's account."
+
+
+# ---- the extended chapter ---------------------------------------------------------------------
+
+
+def _vgg_cfg(arch: str) -> list[int | str]:
+    from .models import vgg_cfg  # torch: imported only when a chapter asks
+
+    return vgg_cfg(arch)
+
+
+def _vgg_convs(arch: str) -> int:
+    return sum(1 for item in _vgg_cfg(arch) if item != "M")
+
+
+def blocks_after_pooling(arch: str) -> list[int]:
+    """1-based indices of the convolution blocks of VGG ``arch`` that directly follow a
+    max-pooling layer (read from the model configuration in :mod:`bnswap.models`)."""
+    out, conv, after_pool = [], 0, False
+    for item in _vgg_cfg(arch):
+        if item == "M":
+            after_pool = True
+            continue
+        conv += 1
+        if after_pool:
+            out.append(conv)
+        after_pool = False
+    return out
+
+
+def pooling_markdown(arch: str) -> str:
+    """Which blocks of VGG ``arch`` read a max-pooled input (a pooled input is larger: max-pooling
+    keeps the largest value of each window), computed from the model configuration."""
+    after = blocks_after_pooling(arch)
+    convs = _vgg_convs(arch)
+    listed = ", ".join(map(str, after[:-1])) + f" and {after[-1]}"
+    return (f"In {arch.upper()} the convolution blocks {listed} each start a new stage behind a "
+            f"2x2 max-pooling layer, which keeps the largest value of each window and so enlarges "
+            f"their inputs in both orders; block {convs + 1}, the first fully-connected block, "
+            f"reads the last stage after a max-pooling and a global average pooling.")
+
+
+def activation_gains_markdown(runs: Runs) -> str:
+    """Table 2 on our records: which activation gains the most and the least from Swap (accuracy
+    and average skewness) next to the paper's ranking (the paper: Softsign gains least)."""
+    g = group_by(runs, "activation", "order")
+    pacc, pdsk = paper("table2_accuracy"), paper("table2_delta_skewness")
+    acts = [a for a in dict.fromkeys(a for a, _ in g) if (a, "swap") in pacc]
+    ours_gain, ours_dsk, n = {}, {}, {}
+    for a in acts:
+        conv, swap = g.get((a, "convention"), []), g.get((a, "swap"), [])
+        gain = contrast([(1, accuracy(swap)), (-1, accuracy(conv))])
+        dsk = contrast([(1, average_metric(swap, "skewness")),
+                        (-1, average_metric(conv, "skewness"))])
+        if gain.n:
+            ours_gain[a], ours_dsk[a], n[a] = gain.value, dsk.value, gain.n
+    if len(ours_gain) < len(acts) or len(acts) < 2:
+        return "Not every activation of Table 2 has records yet."
+    paper_gain = {a: pacc[(a, "swap")] - pacc[(a, "convention")] for a in acts}
+    name = lambda a: ACTIVATION_NAMES.get(a, a)  # noqa: E731
+
+    def ranking(values: dict, paper_values: dict, what: str, unit: str, digits: int) -> str:
+        p_low = min(paper_values, key=paper_values.get)
+        o_low, o_high = min(values, key=values.get), max(values, key=values.get)
+        listed = ", ".join(f"{name(a)} {signed(values[a], digits)}{unit}" for a in acts)
+        verdict = (f"the smallest is {name(o_low)}'s, as in the paper" if o_low == p_low else
+                   f"{name(p_low)}'s is the {'largest' if o_high == p_low else 'middle one'}, "
+                   f"not the smallest (ours is smallest for {name(o_low)})")
+        return (f"{what}: the paper's smallest is {name(p_low)}'s "
+                f"({signed(paper_values[p_low], 2)}{unit}); ours are {listed}: {verdict}.")
+
+    single = [name(a) for a in acts if n[a] == 1]
+    text = (ranking(ours_gain, paper_gain, "Gain from Swap in accuracy", " points", 2) + " "
+            + ranking(ours_dsk, {a: pdsk[a] for a in acts}, "Gain in average skewness", "", 2))
+    if single:
+        text += (f" ({', '.join(single)}: one seed per order, so each of these gains carries "
+                 "the seed noise of single runs.)")
+    return text
+
+
+# ---- sweeps ---------------------------------------------------------------------------------------
+
+
+def sweep_markdown(runs: Runs, tag: str, metric: str, setting_sign: int, setting_name: str,
+                   metric_name: str, paper_accuracy: str = "positive", weak: float = 0.2) -> str:
+    """A sweep (Figures 5 and 7) on our records: Spearman's rho between the swept setting and the
+    layer-averaged ``metric`` and Pearson's r between that metric and accuracy, each with the
+    sign the paper reports (``setting_sign``; accuracy rises with the metric in both sweeps),
+    "so far (n of N)" while runs are missing. A coefficient below ``weak`` in size has no sign."""
+    pts = sweep_points(runs, tag, metric)
+    total = len(runs)
+    by_setting = correlation([p.setting for p in pts], [p.metric for p in pts])
+    with_acc = correlation([p.metric for p in pts], [p.accuracy for p in pts])
+    if not with_acc.ok:
+        return f"Not enough runs of the sweep yet ({len(pts)} of {total})."
+
+    def sign_text(value: float, expected: int, paper_text: str) -> str:
+        if not math.isfinite(value) or abs(value) < weak:
+            return f"too weak to have a sign (under {weak:g} in size; the paper: {paper_text})"
+        return ("the paper's sign" if math.copysign(1, value) == expected
+                else "the opposite of the paper's sign") + f" (the paper: {paper_text})"
+
+    so_far = f"so far ({len(pts)} of {total} runs)" if len(pts) < total else \
+        f"over all {total} runs"
+    expect = "positive" if setting_sign > 0 else "negative"
+    return (f"{setting_name[:1].upper() + setting_name[1:]} against average {metric_name}, "
+            f"{so_far}: Spearman ρ = {signed(by_setting.rho)}, "
+            f"{sign_text(by_setting.rho, setting_sign, expect)}. Average {metric_name} against "
+            f"accuracy: {with_acc.format()}, {sign_text(with_acc.r, 1, paper_accuracy)}.")
+
+
+# ---- the learning-rate pilot ---------------------------------------------------------------------
+
+
+def pilot_summary_markdown(runs: Runs, noise: float = math.nan) -> str:
+    """What the profile's learning-rate rule does to each order in the pilot: the rate it picks,
+    the rate that scored best, how much the rule costs each order (set against ``noise``, see
+    :func:`seed_gap_noise`), and whether any run diverged."""
+    from .experiments import HYPERPARAMETERS, get_profile
+
+    by_order: dict[str, dict[float, float]] = {}
+    used: dict[str, float] = {}
+    diverged = []
+    for run, spec, rec in runs:
+        order = run.tags["order"]
+        paper_lr = HYPERPARAMETERS[("vgg", "tanh", order, "cifar100")]["lr"]
+        cap = get_profile(spec.profile).lr_cap
+        used[order] = paper_lr if cap is None else min(paper_lr, cap)
+        if is_complete(rec):
+            by_order.setdefault(order, {})[run.tags["lr"]] = final_accuracy(rec)
+        elif rec is not None:
+            diverged.append(f"{order.title()} at {run.tags['lr']:g}")
+    parts, cost = [], {}
+    for order, accs in by_order.items():
+        if used[order] not in accs or len(accs) < 2:
+            continue
+        best = max(accs, key=accs.get)
+        cost[order] = accs[best] - accs[used[order]]
+        rates = ", ".join(f"{lr:g}: {a:.2f} %" for lr, a in sorted(accs.items(), reverse=True))
+        verdict = ("its better rate" if best == used[order] else
+                   f"the worse of its two rates, by {cost[order]:.2f} points")
+        parts.append(f"{order.title()} ({rates}) runs at {used[order]:g}, {verdict}")
+    if not parts:
+        return "The pilot has no records for both rates of an order yet." + (
+            " Diverged: " + ", ".join(diverged) + "." if diverged else "")
+    text = "With the rule, " + "; ".join(parts) + "."
+    if len(cost) == 2 and cost["convention"] != cost["swap"]:
+        favoured = "Swap" if cost["convention"] > cost["swap"] else "Convention"
+        shift = abs(cost["convention"] - cost["swap"])
+        text += (f" So the rule favours {favoured}: with each order at its best pilot rate, Swap "
+                 f"minus Convention in the pilot would be {shift:.2f} points "
+                 f"{'smaller' if favoured == 'Swap' else 'larger'} than with the rule")
+        if math.isfinite(noise):
+            text += (f" ({'within' if shift < noise else 'beyond'} the seed noise of a gap "
+                     f"between two single-seed runs, about {noise:.1f} points)")
+        text += "."
+    text += (" " + ("Diverged: " + ", ".join(diverged) + "." if diverged else
+                    "No pilot run diverged."))
+    return text
+
+
+# ---- the saturation chapter -------------------------------------------------------------------
+
+
+def saturation_blocks_markdown(groups: dict[str, Sequence[dict]], high: str = "Swap",
+                               low: str = "Convention") -> str:
+    """In how many blocks ``high``'s mean layer saturation is above ``low``'s, and which are not."""
+    a, _ = layer_profile(groups.get(high, []), "saturation")
+    b, _ = layer_profile(groups.get(low, []), "saturation")
+    if a.size == 0 or b.size == 0 or a.size != b.size:
+        return f"No records for both {high} and {low} yet."
+    above = a > b
+    text = f"{high}'s layer saturation is above {low}'s in {int(above.sum())} of {a.size} blocks"
+    if above.all():
+        return text + "."
+    rest = [f"block {i + 1} ({a[i]:.2f} vs {b[i]:.2f})" for i in np.flatnonzero(~above)]
+    return text + "; not in " + ", ".join(rest) + "."

@@ -123,6 +123,22 @@ def test_runner_injects_parameters_and_cleans_metadata(fake_book, tmp_path, caps
     assert all(not c.get("outputs") for c in source["cells"])
 
 
+def test_saved_chapter_does_not_train_though_the_runner_did(fake_book, tmp_path, capsys):
+    """The runner executes with ``train_missing = True`` (it may train), but the chapter it saves
+    says ``False``: a reader re-running it in Colab does not start hours of training unasked."""
+    _, results = fake_book
+    out = tmp_path / "out"
+    rc = book.main(["run", "--profile", "smoke", "--chapters", "explorer", "--results-dir",
+                    str(results), "--output", str(out), "--no-progress"])
+    assert rc == 0, capsys.readouterr().out
+    nb = json.loads((out / "explorer.ipynb").read_text())
+    params = [c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", [])]
+    assert "train_missing = False" in "".join(params[0]["source"])
+    assert "train_missing = True" not in "".join(params[0]["source"])
+    executed = [_text(c) for c in nb["cells"] if c["cell_type"] == "code"]
+    assert "smoke cpu True None None" in executed[1], "the run itself had training allowed"
+
+
 def test_failure_names_chapter_and_cell_and_keeps_the_notebook(fake_book, tmp_path, capsys):
     bookdir, results = fake_book
     before = (bookdir / "intro.ipynb").read_text()

@@ -50,6 +50,12 @@ def test_describe_gap_sentences():
     assert "about the paper's size" in R.describe_gap(A.Contrast(4.5, 0.3, 3), 4.61)
     assert "standard error 0.30" in R.describe_gap(A.Contrast(4.5, 0.3, 3), 4.61)
     assert R.describe_gap(A.Contrast(math.nan, math.nan, 0), 1.0).startswith("We have no records")
+    # a single-seed gap is set against the seed noise when it is given
+    assert R.describe_gap(A.Contrast(0.3, math.nan, 1), 2.77, noise=1.03).endswith(
+        "; that is within seed noise (twice its standard error, counting a single seed with the "
+        "headline pair's spread: 1.03 points).")
+    assert "within seed noise" not in R.describe_gap(A.Contrast(3.0, math.nan, 1), 2.77, noise=1.4)
+    assert "within seed noise" not in R.describe_gap(A.Contrast(0.3, 0.1, 3), 2.77, noise=1.4)
 
 
 def test_extended_tables():
@@ -72,12 +78,15 @@ def test_cost_pilot_and_profiles_tables():
     md = R.cost_markdown(data)
     assert "| headline | 8 | 8 | 0.2 | 12 | 100 | 0.03 | cpu x1 |" in md
     assert "| depth | 9 | 0 |" in md
-    assert "| **all (distinct runs)** | 17 | 8 | 0.2 |  |  | 0.03 |  |" in md
+    # depth's VGG16_11 is the headline's Swap run (one spec): counted once, with its record
+    assert "| **all (distinct runs)** | 16 | 8 | 0.2 |  |  | 0.03 |  |" in md
     pilot = fake_runs("pilot", lambda run, spec: make_record(spec, acc=10 * run.tags["lr"]))
     pm = R.pilot_markdown(pilot)
     # smoke caps the learning rate at 0.01: lr 0.01 is the one used for both orders.
     assert "| Swap | 0.01 | 0.10 | 0.1 | yes |" in pm and "| Convention | 0.1 | 1.00 | 0.01 |  |" in pm
     assert "| cpu |" in R.profiles_markdown()
+    # the profiles' seeds are defaults: the headline pair always gets more
+    assert "headline (Convention, Swap: at least 3)" in R.profiles_markdown()
 
 
 def test_gradient_markdown_ratios():
@@ -127,16 +136,16 @@ def test_saturation_and_channel_summaries():
     chan = abs(A.sample_skewness(samples["act"][0]))  # both channels hold the same values
     assert len(samples["act"]) == 2
     assert R.channel_summary(rec, 8, "Swap") == (
-        f"Swap: whole-layer skewness {A.signed(pooled)}; mean |skewness| of the 2 channels "
-        f"{chan:.2f} (largest {chan:.2f})")
+        f"Swap: skewness of the pooled layer sample {A.signed(pooled)}; mean |skewness| of the 2 "
+        f"channels {chan:.2f} (largest {chan:.2f})")
     # The count comes from the record: ten captured channels (what the runs capture) read "ten".
     ten = copy.deepcopy(rec)
     act = ten["layers"][7]["samples"]["act"]
     ten["layers"][7]["samples"]["act"] = [np.asarray(act[0]) * (k + 1) for k in range(9)] + [
         -np.asarray(act[0])]
     assert R.channel_summary(ten, 8, "Swap") == (
-        f"Swap: whole-layer skewness {A.signed(pooled)}; mean |skewness| of the ten channels "
-        f"{chan:.2f} (largest {chan:.2f})")
+        f"Swap: skewness of the pooled layer sample {A.signed(pooled)}; mean |skewness| of the "
+        f"ten channels {chan:.2f} (largest {chan:.2f})")
     one = copy.deepcopy(rec)
     one["layers"][7]["samples"]["act"] = act[:1]
     assert "mean |skewness| of the 1 channel " in R.channel_summary(one, 8, "Swap")
@@ -156,3 +165,180 @@ def test_show_displays_markdown_and_ipython_is_imported_lazily(monkeypatch):
     R.show("**ours**")
     assert len(shown) == 1 and isinstance(shown[0], display.Markdown)
     assert shown[0].data == "**ours**"
+
+
+# ---- sentences that qualify a comparison ----------------------------------------------------------
+
+
+def _with_final(record, **final):
+    out = copy.deepcopy(record)
+    out["final"].update(final)
+    return out
+
+
+def _headline_groups(finals):
+    """Headline groups whose records carry the given ``final`` values per label."""
+    runs = fake_runs("headline", lambda run, spec: make_record(spec, skew=0.2))
+    g = A.by_label(runs)
+    return {label: [_with_final(r, **finals.get(label, {})) for r in recs]
+            for label, recs in g.items()}
+
+
+def test_caveats_do_not_claim_divergence_and_flag_mixed_data_sources():
+    recs = [r for _, _, r in fake_runs("headline", headline_like_paper)]
+    text = " ".join(R.differences_from_paper(recs))
+    assert "learning rate capped at 0.01" in text and "diverge" not in text
+    assert "different copies of the data" not in text
+    mixed = copy.deepcopy(recs)
+    mixed[0]["data"]["source"] = "torchvision"
+    assert "different copies of the data (torchvision / jpeg-copy)" in " ".join(
+        R.differences_from_paper(mixed))
+
+
+def test_learning_markdown_says_when_a_run_did_not_learn():
+    g = _headline_groups({"NoBN": dict(train_loss=4.04, train_acc=6.2, test_acc=6.22),
+                          "Convention": dict(train_loss=2.5)})
+    text = R.learning_markdown(g, ("NoBN", "Convention"))
+    assert "**NoBN did not learn**: its final training loss, 4.04" in text
+    assert "ln 100 = 4.61" in text and "6.2 % of the training images" in text
+    assert "chance: 1.0 %" in text and "not meaningful" in text
+    assert "Convention did not learn" not in text
+    ok = R.learning_markdown(g, ("Convention",))
+    assert ok.startswith("Convention fit their training sets") and "not meaningful" not in ok
+    assert R.learning_markdown({}, ("NoBN",)) == ""
+
+
+def test_fit_markdown_separates_fitting_from_generalisation():
+    underfit = _headline_groups({"Convention": dict(train_loss=2.53, train_acc=35.1, test_acc=35.2),
+                                 "Swap": dict(train_loss=2.27, train_acc=40.4, test_acc=40.1)})
+    text = R.fit_markdown(underfit)
+    assert "Swap's final training loss is 10% lower than Convention's" in text
+    assert "underfit" in text and "cannot be tested here" in text
+    paper_like = _headline_groups({"Convention": dict(train_loss=0.50, train_acc=99.0,
+                                                      test_acc=69.5),
+                                   "Swap": dict(train_loss=0.49, train_acc=99.1, test_acc=74.1)})
+    text = R.fit_markdown(paper_like)
+    assert "about the same, as in the paper" in text
+    assert "Training minus test accuracy: Convention +29.5 points, Swap +25.0 points." in text
+    assert R.fit_markdown({"Swap": underfit["Swap"]}) == "No records for both models yet."
+
+
+def test_skewness_order_markdown_answers_whether_nwdbn_leans_more():
+    g = A.by_label(fake_runs("headline", lambda run, spec: make_record(
+        spec, skew={"Convention": [0.14, 0.16, 0.15][spec.seed], "NWDBN": 0.15}.get(run.label,
+                                                                                     0.7))))
+    text = R.skewness_order_markdown(g)
+    assert text.startswith("In the paper, NWDBN's channels lean more than Convention's")
+    assert "NWDBN 0.15 (n=1), Convention 0.15 ± 0.01 (n=3)" in text
+    assert "no difference beyond seed noise" in text and "not borne out" in text
+    more = A.by_label(fake_runs("headline", lambda run, spec: make_record(
+        spec, skew={"Convention": [0.14, 0.16, 0.15][spec.seed], "NWDBN": 0.8}.get(run.label, 0.7))))
+    assert R.skewness_order_markdown(more).endswith("NWDBN leans more, as in the paper.")
+    one = {"Convention": more["Convention"][:1], "NWDBN": g["NWDBN"]}
+    less = {"Convention": more["NWDBN"], "NWDBN": one["Convention"]}
+    assert "one seed each" in R.skewness_order_markdown(less)
+    assert "the opposite of the paper's account" in R.skewness_order_markdown(less)
+    assert R.skewness_order_markdown({}).startswith("No records")
+
+
+def test_blocks_after_pooling_come_from_the_model_configuration():
+    assert R.blocks_after_pooling("vgg16_11") == [3, 5, 8]
+    assert R.blocks_after_pooling("vgg16") == [3, 5, 8, 11]
+    assert R.blocks_after_pooling("vgg11") == [2, 3, 5, 7]
+    text = R.pooling_markdown("vgg16_11")
+    assert "In VGG16_11 the convolution blocks 3, 5 and 8" in text and "block 9" in text
+    with pytest.raises(ValueError):
+        R.blocks_after_pooling("mobilenet")
+
+
+def _table2(acc, dskew):
+    """Table 2 runs: Convention accuracy 30 and skewness 0.2; Swap 30 + acc[act], 0.2 + dskew."""
+    def make(run, spec):
+        a, o = run.tags["activation"], run.tags["order"]
+        swap = o == "swap"
+        return make_record(spec, acc=30.0 + (acc[a] if swap else 0),
+                           skew=0.2 + (dskew[a] if swap else 0))
+    return fake_runs("table2", make)
+
+
+def test_activation_gains_markdown_ranks_softsign():
+    like_paper = R.activation_gains_markdown(_table2(
+        {"tanh": 4.6, "lecun_tanh": 6.6, "softsign": 3.6},
+        {"tanh": 2.4, "lecun_tanh": 1.9, "softsign": 1.3}))
+    assert "the paper's smallest is Softsign's (+3.64 points)" in like_paper
+    assert like_paper.count("the smallest is Softsign's, as in the paper") == 2
+    ours = R.activation_gains_markdown(_table2({"tanh": 4.8, "lecun_tanh": 2.9, "softsign": 6.6},
+                                               {"tanh": 0.57, "lecun_tanh": 0.36, "softsign": 0.56}))
+    assert "Softsign's is the largest, not the smallest (ours is smallest for LeCun Tanh)" in ours
+    assert "Softsign's is the middle one, not the smallest" in ours
+    assert "LeCun Tanh, Softsign: one seed per order" in ours
+    none = fake_runs("table2", lambda run, spec: None)
+    assert R.activation_gains_markdown(none).startswith("Not every activation")
+
+
+def test_sweep_markdown_counts_runs_and_compares_signs():
+    def make(run, spec, keep=3):
+        v = run.tags["wd_affine"]
+        if v not in sorted(A.paper("affine_sweep_values"))[:keep]:
+            return None
+        return make_record(spec, acc=40 + 1e5 * v, spars=0.7 - 2e3 * v)  # both signs opposite
+    partial = fake_runs("affine_sweep", make)
+    text = R.sweep_markdown(partial, "wd_affine", "sparsity", +1, "weight decay on gamma and beta",
+                            "sparsity", paper_accuracy="positive, and strong")
+    assert text.startswith("Weight decay on gamma and beta against average sparsity, so far "
+                           "(3 of 7 runs): Spearman ρ = -1.00, the opposite of the paper's sign "
+                           "(the paper: positive).")
+    assert "(n=3), the opposite of the paper's sign (the paper: positive, and strong)." in text
+    full = fake_runs("affine_sweep", lambda run, spec: make_record(
+        spec, acc=30 + 1000 * run.tags["wd_affine"], spars=0.7 + 200 * run.tags["wd_affine"]))
+    text = R.sweep_markdown(full, "wd_affine", "sparsity", +1, "weight decay", "sparsity")
+    assert "over all 7 runs" in text and text.count("the paper's sign") == 2
+    spars = dict(zip(sorted(A.paper("affine_sweep_values")),
+                     [0.5, 0.7, 0.6, 0.4, 0.45, 0.65, 0.55]))
+    flat = fake_runs("affine_sweep", lambda run, spec: make_record(
+        spec, acc=30 + 1e4 * run.tags["wd_affine"], spars=spars[run.tags["wd_affine"]]))
+    text = R.sweep_markdown(flat, "wd_affine", "sparsity", +1, "weight decay", "sparsity")
+    assert "Spearman ρ = -0.07, too weak to have a sign (under 0.2 in size; the paper: positive)." \
+        in text
+    few = fake_runs("affine_sweep", lambda run, spec, k=2: make(run, spec, keep=k))
+    assert R.sweep_markdown(few, "wd_affine", "sparsity", +1, "x", "y") == \
+        "Not enough runs of the sweep yet (2 of 7)."
+
+
+def test_pilot_summary_says_which_order_the_rule_favours():
+    accs = {("convention", 0.1): 35.86, ("convention", 0.01): 35.22, ("swap", 0.1): 36.47,
+            ("swap", 0.01): 40.08}
+    pilot = fake_runs("pilot", lambda run, spec: make_record(
+        spec, acc=accs[(run.tags["order"], run.tags["lr"])]))
+    text = R.pilot_summary_markdown(pilot, noise=1.4)
+    # the smoke profile caps at 0.01, so both orders run at 0.01
+    assert "Convention (0.1: 35.86 %, 0.01: 35.22 %) runs at 0.01, the worse of its two rates, " \
+           "by 0.64 points" in text
+    assert "Swap (0.1: 36.47 %, 0.01: 40.08 %) runs at 0.01, its better rate" in text
+    assert "the rule favours Swap" in text and "0.64 points smaller" in text
+    assert "within the seed noise of a gap between two single-seed runs, about 1.4 points" in text
+    assert text.endswith("No pilot run diverged.")
+    failed = fake_runs("pilot", lambda run, spec: make_record(
+        spec, status="failed" if run.tags["lr"] == 0.1 else "complete"))
+    assert "Diverged: Convention at 0.1, Swap at 0.1." in R.pilot_summary_markdown(failed)
+
+
+def test_saturation_blocks_markdown_names_the_exceptions():
+    g = A.by_label(fake_runs("headline", lambda run, spec: make_record(
+        spec, sat=[0.4] + [0.6] * 9 if run.label == "Swap" else 0.5)))
+    assert R.saturation_blocks_markdown(g) == (
+        "Swap's layer saturation is above Convention's in 9 of 10 blocks; not in block 1 "
+        "(0.40 vs 0.50).")
+    assert R.saturation_blocks_markdown({}).startswith("No records")
+
+
+def test_seed_gap_noise():
+    accs = {"Convention": [30.0, 31.0, 32.0], "Swap": [36.0, 36.0, 39.0]}
+    g = A.by_label(fake_runs("headline", lambda run, spec: make_record(
+        spec, acc=accs[run.label][spec.seed] if run.label in accs else 20.0)))
+    swap_sd = math.sqrt(3)  # the larger of the pair's spreads (Convention's is 1)
+    assert R.seed_gap_noise(g) == pytest.approx(2 * math.sqrt(2) * swap_sd)
+    # NWDBN (one seed) against Convention (three): sqrt(swap_sd**2 / 1 + 1**2 / 3), twice
+    assert R.seed_gap_noise(g, "NWDBN", "Convention") == pytest.approx(
+        2 * math.sqrt(swap_sd ** 2 + 1 / 3))
+    assert math.isnan(R.seed_gap_noise({}))

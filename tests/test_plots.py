@@ -1,0 +1,32 @@
+"""bnswap.plots: axis labels and human-readable legend names (the drawing itself is exercised by
+tests/test_analysis.py)."""
+
+from __future__ import annotations
+
+from fake_records import fake_runs, make_record, grads
+
+from bnswap import analysis as A
+from bnswap import plots as P
+from bnswap.report import ACTIVATION_NAMES
+
+
+def test_figure13_legends_use_activation_names():
+    runs = fake_runs("table2", lambda run, spec: make_record(spec))
+    fig = P.activation_skewness(A.group_by(runs, "activation", "order"))
+    shapes, skew = fig.axes[:2]
+    assert [t.get_text() for t in shapes.get_legend().get_texts()] == [
+        ACTIVATION_NAMES[a] for a in ("tanh", "lecun_tanh", "softsign")]
+    legend = [t.get_text() for t in skew.get_legend().get_texts()]
+    assert "LeCun Tanh Convention (n=1)" in legend and "Softsign Swap (n=1)" in legend
+    assert not any("lecun_tanh" in t or "convention" in t for t in legend)
+
+
+def test_gradient_and_block_output_panels_have_y_labels():
+    runs = fake_runs("headline", lambda run, spec: make_record(
+        spec, gradients=grads(1e-3, 0.5, 1e-3), samples={4: {"block": [[0.0, 1.0, -1.0] * 10] * 3}}))
+    g = A.by_label(runs)
+    fig = P.gradient_scales({k: g[k] for k in ("Convention", "Swap")})
+    assert all(ax.get_ylabel() == "mean magnitude (log scale)" for ax in fig.axes)
+    fig = P.block_outputs({k: g[k][0] for k in ("Convention", "Swap")}, layer=4)
+    first_column = fig.axes[::3]
+    assert all(ax.get_ylabel() == "density" for ax in first_column)
