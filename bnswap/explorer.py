@@ -497,8 +497,8 @@ def skewness_peaks_markdown(stats: OutputStats, mus: Sequence[float] = (1.0, 2.0
 
     rows = [r for r in skewness_peaks(stats) if r["mu"] in mus]
     return markdown_table(
-        ["input mean μ", "σ at the peak", "peak abs. skewness", "σ below the peak to lose half",
-         "σ above the peak to lose half"],
+        ["input mean μ", "σ at the peak", "peak abs. skewness",
+         "σ can fall by this much before it halves", "σ can rise by this much before it halves"],
         [[f"{r['mu']:g}", f"{r['sigma']:.1f}", f"{r['peak']:.2f}", width(r["half_below"]),
           width(r["half_above"])] for r in rows])
 

@@ -285,6 +285,8 @@ class _Context:
 
     data: Mapping[str, Runs]
     profile: str
+    noise_runs: Runs | None = None
+    """Headline runs to measure seed noise on when ``data`` holds no headline (nor Table 2)."""
 
     def runs(self, name: str) -> Runs:
         return self.data.get(name, [])
@@ -299,6 +301,8 @@ class _Context:
         runs, so a scoreboard given Table 2 but not the headline measures them there."""
         if "headline" in self.data:
             return list(_pick(self.headline, *NOISE_PAIR).values())
+        if self.noise_runs is not None and "table2" not in self.data:
+            return list(_pick(by_label(self.noise_runs), *NOISE_PAIR).values())
         tanh = group_by(self.runs("table2"), "activation", "order")
         return [tanh.get(("tanh", label.lower()), []) for label in NOISE_PAIR]
 
@@ -377,7 +381,7 @@ def _asymmetric_channels(ctx: _Context, name: str) -> Row:
     v_layer = verdict_symmetric(layer_skew, chan_skew)
     ours = (f"avg layer skewness Swap {_get(sk, 'Swap').format(2)} vs Convention "
             f"{_get(sk, 'Convention').format(2)} ({_gap(c)}); ")
-    ours += (f"Swap block {where}: pooled layer skewness {signed(layer_skew)} vs mean channel "
+    ours += (f"Swap block {where}: skewness of the pooled layer sample {signed(layer_skew)} vs mean channel "
              f"|skewness| {chan_skew:.2f}" if where else "no captured layer samples")
     return ctx.row(
         name, "Swap's channels saturate asymmetrically while whole-layer distributions stay "
@@ -684,15 +688,18 @@ CLAIMS: tuple[tuple[str, str, Callable[[_Context, str], Row | list[Row]]], ...] 
 asymmetry, sparsity or extended) and the function that builds its row(s)."""
 
 
-def scoreboard_from(data: Mapping[str, Runs], profile: str) -> list[Row]:
+def scoreboard_from(data: Mapping[str, Runs], profile: str,
+                    noise_runs: Runs | None = None) -> list[Row]:
     """The rows of the claims whose experiment is in ``data``, in the paper's order:
     ``data[name]`` is ``collect(name, profile, ...)``.
 
     Only the experiments given are scored: a chapter that passes the headline runs alone gets
     the headline claims alone, never a *not run* row for an experiment it did not pass (nor a
     row it shows elsewhere). Keys that are not in :data:`SCOREBOARD_EXPERIMENTS` are ignored.
+    ``noise_runs`` (the headline's ``collect``) lends such a partial scoreboard the seed noise
+    that single-seed contrasts are judged against, as the full scoreboard has it.
     """
-    ctx = _Context(data, profile)
+    ctx = _Context(data, profile, noise_runs)
     rows: list[Row] = []
     for name, topic, build in CLAIMS:
         if name not in data:

@@ -118,8 +118,8 @@ def test_skewness_peaks_markdown():
     mus, sigmas = ex.default_axes()
     md = ex.skewness_peaks_markdown(ex.grid(mus, sigmas, ("tanh",))["tanh"])
     assert md.splitlines() == [
-        "| input mean μ | σ at the peak | peak abs. skewness | σ below the peak to lose half "
-        "| σ above the peak to lose half |",
+        "| input mean μ | σ at the peak | peak abs. skewness | σ can fall by this much before it halves "
+        "| σ can rise by this much before it halves |",
         "|---|---|---|---|---|",
         "| 1 | 0.6 | 1.55 | 0.4 | 1.3 |",
         "| 2 | 0.7 | 4.02 | 0.3 | 0.9 |",

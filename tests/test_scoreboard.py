@@ -6,7 +6,7 @@ import math
 
 import pytest
 from fake_records import (LEARNED, PROFILE, all_like_paper, fake_runs, headline_like_paper,
-                          make_record, sweep_like_paper, table2_like_paper)
+                          make_record, sweep_like_paper, table1_like_paper, table2_like_paper)
 
 from bnswap import analysis as A
 from bnswap import scoreboard as S
@@ -390,3 +390,24 @@ def test_partial_depths_are_incomplete():
                      if run.tags["depth"] == 11 else None)
     (depth,) = S.scoreboard_from({"depth": runs}, PROFILE)
     assert depth.verdict == S.INCOMPLETE and "1 of 9 depths" in depth.ours
+
+
+def test_table1_alone_borrows_the_headline_seed_noise():
+    """Table 1 has one seed per cell; a chapter that shows it alone passes the headline runs as
+    ``noise_runs`` and gets the full scoreboard's verdicts, not ones judged by size alone."""
+    spread = {0: -0.5, 1: 0.0, 2: 0.5}
+
+    def noisy(run, spec):
+        body = headline_like_paper(run, spec)
+        body["final"]["test_acc"] += spread[spec.seed]
+        return body
+
+    headline, t1 = fake_runs("headline", noisy), fake_runs("table1", table1_like_paper)
+    full = row(S.scoreboard_from({"headline": headline, "table1": t1}, PROFILE), "CIFAR-10:")
+    lent = row(S.scoreboard_from({"table1": t1}, PROFILE, noise_runs=headline), "CIFAR-10:")
+    alone = row(S.scoreboard_from({"table1": t1}, PROFILE), "CIFAR-10:")
+    assert (lent.verdict, lent.ours) == (full.verdict, full.ours)
+    # VGG16 Tanh's +1.15 points is inside 2 SE of that noise (0.5 * sqrt(2) * 2 = 1.41) ...
+    assert "within seed noise" in lent.ours
+    # ... which a Table 1 judged on its own cannot know
+    assert "within seed noise" not in alone.ours
