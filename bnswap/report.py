@@ -257,8 +257,9 @@ def describe_gap(ours: Contrast, paper_effect: float, unit: str = "points",
     p = f"{signed(paper_effect, digits)} {unit}".rstrip()
     o = f"{signed(ours.value, digits)} {unit}".rstrip()
     within = ""
-    if not math.isfinite(ours.se) and math.isfinite(noise) and abs(ours.value) < noise:
-        within = (f"; that is within seed noise (twice its standard error, counting a single "
+    if not math.isfinite(ours.se) and math.isfinite(noise):
+        side = "within" if abs(ours.value) < noise else "outside"
+        within = (f"; that is {side} seed noise (twice its standard error, counting a single "
                   f"seed with the headline pair's spread: {noise:.{digits}f} {unit}".rstrip() + ")")
     if ours.value == 0 or math.copysign(1, ours.value) != math.copysign(1, paper_effect):
         return f"Ours is {o} against the paper's {p}: the opposite direction{within}."

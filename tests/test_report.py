@@ -54,7 +54,8 @@ def test_describe_gap_sentences():
     assert R.describe_gap(A.Contrast(0.3, math.nan, 1), 2.77, noise=1.03).endswith(
         "; that is within seed noise (twice its standard error, counting a single seed with the "
         "headline pair's spread: 1.03 points).")
-    assert "within seed noise" not in R.describe_gap(A.Contrast(3.0, math.nan, 1), 2.77, noise=1.4)
+    outside = R.describe_gap(A.Contrast(3.0, math.nan, 1), 2.77, noise=1.4)
+    assert "within seed noise" not in outside and "; that is outside seed noise" in outside
     assert "within seed noise" not in R.describe_gap(A.Contrast(0.3, 0.1, 3), 2.77, noise=1.4)
 
 
