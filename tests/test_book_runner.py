@@ -43,6 +43,16 @@ def test_chapters_run_in_book_order():
     assert book.validate("smoke", chosen) == ["intro", "explorer"]
 
 
+@pytest.mark.parametrize("chapter", book.CHAPTERS)
+def test_committed_chapters_render_without_training(chapter):
+    """A reader who opens a chapter (in Colab, say) and runs it all renders the committed records;
+    training hours start only when asked for (``train_missing = True`` or the runner)."""
+    nb = nbformat.read(book.chapter_path(chapter), as_version=4)
+    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1, "one parameters cell, for papermill"
+    assert "train_missing = False" in params[0].source
+
+
 def test_list_command(capsys):
     assert book.main(["list"]) == 0
     out = capsys.readouterr().out
