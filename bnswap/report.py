@@ -20,7 +20,8 @@ import numpy as np
 from .analysis import (GRADIENT_KEYS, LEARNED_FRACTION, Contrast, Runs, Stat, accuracy, aggregate,
                        average_metric, captured, contrast, correlation, failed, final_accuracy,
                        gradient_profile, group_by, is_complete, layer_profile, learned, missing,
-                       sample_skewness, shallow_layers, signed, sweep_points)
+                       noisy_contrast, sample_skewness, seed_noise, shallow_layers, signed,
+                       sweep_points)
 from .paper import NUM_CLASSES, PAPER, TABLE1_COLUMNS, paper
 
 
@@ -212,18 +213,15 @@ def seed_gap_noise(groups: dict[str, list[dict]], a: str | None = None, b: str |
     A side with several seeds uses its own sample standard deviation; a single-seed side is given
     the larger seed spread of ``labels`` (the headline pair, which every profile runs with several
     seeds), as the scoreboard does. nan while that spread is not measured."""
-    stds = [s.std for s in (accuracy(groups.get(label, [])) for label in labels)
-            if s.n >= 2 and math.isfinite(s.std)]
-    if not stds:
+    noise = seed_noise(accuracy(groups.get(label, [])) for label in labels)
+    if not math.isfinite(noise):
         return math.nan
 
-    def variance(label: str | None) -> float:
+    def side(label: str | None) -> Stat:
         s = accuracy(groups.get(label, [])) if label else Stat.empty()
-        if s.n >= 2 and math.isfinite(s.std):
-            return s.std ** 2 / s.n
-        return max(stds) ** 2 / max(1, s.n)
+        return s if s.n else Stat(0.0, math.nan, 1)  # no records: as noisy as one seed
 
-    return 2 * math.sqrt(variance(a) + variance(b))
+    return 2 * noisy_contrast([(1, side(a)), (-1, side(b))], noise).se
 
 
 def seed_spread_markdown(groups: dict[str, list[dict]], labels: Sequence[str] = ("Convention",
