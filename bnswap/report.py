@@ -18,10 +18,10 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 
 from .analysis import (GRADIENT_KEYS, LEARNED_FRACTION, Contrast, Runs, Stat, accuracy, aggregate,
-                       average_metric, captured, contrast, correlation, failed, final_accuracy,
-                       gradient_profile, group_by, is_complete, layer_profile, learned, missing,
-                       noisy_contrast, sample_skewness, seed_noise, shallow_layers, signed,
-                       sweep_points)
+                       average_metric, captured, chance_loss, contrast, correlation, failed,
+                       final_accuracy, gradient_profile, group_by, is_complete, layer_profile,
+                       learned, missing, noisy_contrast, sample_skewness, seed_noise,
+                       shallow_layers, signed, sweep_points)
 from .paper import NUM_CLASSES, PAPER, TABLE1_COLUMNS, paper
 
 
@@ -519,7 +519,7 @@ def learning_markdown(groups: dict[str, Sequence[dict]], labels: Sequence[str]) 
         failed_to_learn.append(
             f"**{label} did not learn**{seeds}: its final training loss, "
             f"{_mean_final(bad, 'train_loss'):.2f}, is not even {LEARNED_FRACTION:.0%} below "
-            f"ln {classes} = {math.log(classes):.2f}, the loss of guessing uniformly among "
+            f"ln {classes} = {chance_loss(bad[0]):.2f}, the loss of guessing uniformly among "
             f"{classes} classes, and it classifies {_mean_final(bad, 'train_acc'):.1f} % of the "
             f"training images and {_mean_final(bad, 'test_acc'):.1f} % of the test images "
             f"correctly (chance: {100 / classes:.1f} %).")
