@@ -364,6 +364,17 @@ def seed_noise(stats: Iterable[Stat]) -> float:
     return max(sds) if sds else math.nan
 
 
+NOISE_Z = 2.0
+"""A difference within ``NOISE_Z`` standard errors of zero is seed noise (every chapter and the
+scoreboard use this one rule, through :func:`within_noise`)."""
+
+
+def within_noise(c: Contrast) -> bool:
+    """Whether contrast ``c`` is within :data:`NOISE_Z` standard errors of zero (False while it
+    has no standard error: then nothing says it is noise)."""
+    return math.isfinite(c.value) and math.isfinite(c.se) and abs(c.value) <= NOISE_Z * c.se
+
+
 def noisy_contrast(terms: Sequence[tuple[float, Stat]], noise_sd: float) -> Contrast:
     """:func:`contrast`, with a standard error also when a term has a single seed.
 

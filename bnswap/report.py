@@ -17,11 +17,11 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
-from .analysis import (GRADIENT_KEYS, LEARNED_FRACTION, Contrast, Runs, Stat, accuracy, aggregate,
-                       average_metric, captured, chance_loss, contrast, correlation, failed,
-                       final_accuracy, gradient_profile, group_by, is_complete, layer_profile,
-                       learned, missing, noisy_contrast, sample_skewness, seed_noise,
-                       shallow_layers, signed, sweep_points)
+from .analysis import (GRADIENT_KEYS, LEARNED_FRACTION, NOISE_Z, Contrast, Runs, Stat, accuracy,
+                       aggregate, average_metric, captured, chance_loss, contrast, correlation,
+                       failed, final_accuracy, gradient_profile, group_by, is_complete,
+                       layer_profile, learned, missing, noisy_contrast, sample_skewness,
+                       seed_noise, shallow_layers, signed, sweep_points, within_noise)
 from .paper import NUM_CLASSES, PAPER, TABLE1_COLUMNS, paper
 
 
@@ -221,7 +221,7 @@ def seed_gap_noise(groups: dict[str, list[dict]], a: str | None = None, b: str |
         s = accuracy(groups.get(label, [])) if label else Stat.empty()
         return s if s.n else Stat(0.0, math.nan, 1)  # no records: as noisy as one seed
 
-    return 2 * noisy_contrast([(1, side(a)), (-1, side(b))], noise).se
+    return NOISE_Z * noisy_contrast([(1, side(a)), (-1, side(b))], noise).se
 
 
 def seed_spread_markdown(groups: dict[str, list[dict]], labels: Sequence[str] = ("Convention",
@@ -240,7 +240,7 @@ def seed_spread_markdown(groups: dict[str, list[dict]], labels: Sequence[str] = 
             f"seeds). The range from the worst to the best seed is {ranges} points. A difference "
             f"between two single-seed runs has a standard deviation of about "
             f"{math.sqrt(2) * worst:.1f} points (√2 × the larger spread), so single-seed gaps "
-            f"smaller than about {2 * math.sqrt(2) * worst:.1f} points are within seed noise.")
+            f"smaller than about {NOISE_Z * math.sqrt(2) * worst:.1f} points are within seed noise.")
 
 
 def describe_gap(ours: Contrast, paper_effect: float, unit: str = "points",
@@ -574,29 +574,33 @@ def fit_markdown(groups: dict[str, Sequence[dict]], labels: Sequence[str] = ("Co
 
 
 def skewness_order_markdown(groups: dict[str, Sequence[dict]], more: str = "NWDBN",
-                            less: str = "Convention") -> str:
+                            less: str = "Convention",
+                            labels: Sequence[str] = ("Convention", "Swap")) -> str:
     """The paper says ``more``'s channels lean more than ``less``'s (Sections 4.2, 5.2, 6): our
-    average layer skewness of both, with n and spread, and whether ours agrees. A difference
-    within two seed standard deviations (of whichever side has several seeds) is no difference."""
+    average layer skewness of both, with n and spread, and whether ours agrees.
+
+    The noise rule is the scoreboard's (:func:`analysis.within_noise`): a difference within
+    :data:`analysis.NOISE_Z` standard errors is no difference, a single-seed side being given the
+    skewness spread of ``labels`` (the headline pair)."""
     s_more = average_metric(groups.get(more, []), "skewness")
     s_less = average_metric(groups.get(less, []), "skewness")
     if not (s_more.ok and s_less.ok):
         return f"No records for both {more} and {less} yet."
-    diff = s_more.mean - s_less.mean
-    spreads = [s.std for s in (s_more, s_less) if s.n >= 2 and math.isfinite(s.std)]
+    noise = seed_noise(average_metric(groups.get(label, []), "skewness") for label in labels)
+    c = noisy_contrast([(1, s_more), (-1, s_less)], noise)
     text = (f"In the paper, {more}'s channels lean more than {less}'s (it gives no skewness "
             f"values for {more}). Ours: average layer skewness {more} {s_more.format(2)}, "
-            f"{less} {s_less.format(2)}, a difference of {signed(diff)}")
-    if spreads:
-        floor = 2 * max(spreads)
-        text += f" against a seed-to-seed standard deviation of {max(spreads):.2f}"
-        if abs(diff) <= floor:
+            f"{less} {s_less.format(2)}, a difference of {signed(c.value)}")
+    if math.isfinite(c.se):
+        text += (f" against seed noise of {NOISE_Z * c.se:.2f} ({NOISE_Z:g} standard errors, "
+                 f"counting a single seed with the headline pair's spread)")
+        if within_noise(c):
             return text + (f": no difference beyond seed noise. Our {more} run does not lean "
                            f"measurably more than {less}, so the premise is not borne out at "
                            "this scale.")
     else:
-        text += " (one seed each, no spread measured)"
-    if diff > 0:
+        text += " (no seed spread measured yet)"
+    if c.value > 0:
         return text + f": {more} leans more, as in the paper."
     return text + f": {more} leans less than {less}, the opposite of the paper's account."
 

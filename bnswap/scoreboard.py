@@ -15,11 +15,11 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .analysis import (GRADIENT_KEYS, LEARNED_FRACTION, Contrast, Correlation, Runs, Stat,
-                       accuracy, aggregate, average_metric, by_label, captured, captured_layers,
-                       chance_loss, correlation, gradient_profile, group_by, is_complete, learned,
-                       max_metric, noisy_contrast, sample_skewness, seed_noise, shallow_layers,
-                       signed, sweep_points)
+from .analysis import (GRADIENT_KEYS, LEARNED_FRACTION, NOISE_Z, Contrast, Correlation, Runs,
+                       Stat, accuracy, aggregate, average_metric, by_label, captured,
+                       captured_layers, chance_loss, correlation, gradient_profile, group_by,
+                       is_complete, learned, max_metric, noisy_contrast, sample_skewness,
+                       seed_noise, shallow_layers, signed, sweep_points, within_noise)
 from .paper import paper
 from .report import (ACTIVATION_NAMES, DATASET_NAMES, describe_setup, markdown_table,
                      run_command, seeds_text)
@@ -35,7 +35,6 @@ VERDICTS = (REPRODUCED, DIRECTION, INCONCLUSIVE, NOT_REPRODUCED, NOT_COMPARABLE,
 HALF = 0.5          # an effect counts as reproduced at >= HALF of the paper's size
 STRONG_R = 0.5      # |r| for a reproduced correlation
 WEAK_R = 0.2        # |r| below which a correlation counts as absent
-NOISE_Z = 2.0       # a difference within NOISE_Z standard errors of zero is seed noise
 SYMMETRIC = 0.5     # |skewness| below this counts as (roughly) symmetric
 SIMILAR = 2.0       # two scales within this factor of each other count as "similar"
 SAME_LOSS = 1.1     # two final training losses within this factor count as "about the same"
@@ -86,7 +85,7 @@ def verdict_difference(ours: Contrast | float, paper_effect: float, sized: bool 
         return NOT_RUN
     if c.value == 0 or math.copysign(1, c.value) != math.copysign(1, paper_effect):
         return NOT_REPRODUCED
-    if math.isfinite(c.se) and abs(c.value) <= NOISE_Z * c.se:
+    if within_noise(c):
         return INCONCLUSIVE
     if not sized or abs(c.value) >= HALF * abs(paper_effect):
         return REPRODUCED
@@ -247,8 +246,7 @@ def _gap(c: Contrast, unit: str = "") -> str:
     (:data:`NOISE_Z` standard errors); "not run" without one."""
     if not math.isfinite(c.value):
         return "not run"
-    within = math.isfinite(c.se) and abs(c.value) <= NOISE_Z * c.se
-    noise = f" (within seed noise, {NOISE_Z:g} SE = {NOISE_Z * c.se:.2f})" if within else ""
+    noise = f" (within seed noise, {NOISE_Z:g} SE = {NOISE_Z * c.se:.2f})" if within_noise(c) else ""
     return f"{signed(c.value)}{unit}{noise}"
 
 

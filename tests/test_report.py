@@ -237,7 +237,7 @@ def test_skewness_order_markdown_answers_whether_nwdbn_leans_more():
     assert R.skewness_order_markdown(more).endswith("NWDBN leans more, as in the paper.")
     one = {"Convention": more["Convention"][:1], "NWDBN": g["NWDBN"]}
     less = {"Convention": more["NWDBN"], "NWDBN": one["Convention"]}
-    assert "one seed each" in R.skewness_order_markdown(less)
+    assert "no seed spread measured yet" in R.skewness_order_markdown(less)
     assert "the opposite of the paper's account" in R.skewness_order_markdown(less)
     assert R.skewness_order_markdown({}).startswith("No records")
 

@@ -9,6 +9,7 @@ from fake_records import (LEARNED, PROFILE, all_like_paper, fake_runs, headline_
                           make_record, sweep_like_paper, table1_like_paper, table2_like_paper)
 
 from bnswap import analysis as A
+from bnswap import report as R
 from bnswap import scoreboard as S
 from bnswap.experiments import get_experiment
 from bnswap.results import Store
@@ -337,6 +338,25 @@ def test_nwdbn_leans_more_than_convention(nwdbn, verdict):
     leans = row(S.scoreboard_from({"headline": with_headline(skew=skew)}, PROFILE), NWDBN_LEANS)
     assert leans.verdict == verdict and leans.topic == "asymmetry"
     assert "avg skewness NWDBN" in leans.ours and "direction only" in leans.paper
+
+
+@pytest.mark.parametrize("nwdbn", [0.13, 0.17, 0.18, 0.19, 0.20, 0.25])
+def test_the_chapters_and_the_scoreboard_share_one_noise_rule(nwdbn):
+    """The sentence on NWDBN's skewness says "no difference" exactly when the scoreboard finds the
+    difference within noise. Noise: Swap's spread 0.02 for the single NWDBN seed, Convention's own 0.01,
+    so 2 SE = 2 sqrt(0.02^2 + 0.01^2 / 3) = 0.042; a floor of 2 x the larger side's SD (0.02)
+    would call +0.03 a difference."""
+    skew = {"Convention": [0.14, 0.15, 0.16], "Swap": [0.70, 0.72, 0.74], "NWDBN": [nwdbn]}
+    runs = with_headline(skew=skew)
+    verdict = row(S.scoreboard_from({"headline": runs}, PROFILE), NWDBN_LEANS).verdict
+    text = R.skewness_order_markdown(A.by_label(runs))
+    assert "against seed noise of 0.04 (2 standard errors" in text
+    noise = "no difference beyond seed noise" in text
+    assert noise == (abs(nwdbn - 0.15) < 0.042)
+    # Right-signed noise is inconclusive; wrong-signed is not reproduced, noise or not.
+    assert (verdict == S.INCONCLUSIVE) == (noise and nwdbn > 0.15)
+    assert (verdict == S.REPRODUCED) == text.endswith("as in the paper.")
+    assert (verdict == S.NOT_REPRODUCED) == (nwdbn < 0.15)
 
 
 def test_single_seed_difference_within_the_headline_spread_is_inconclusive():
