@@ -576,7 +576,10 @@ def _table1(ctx: _Context, name: str) -> list[Row]:
                                 (1, get(arch, "relu", "convention"))], accuracy)
             parts.append(verdict_difference(gain["tanh"], pgain["tanh"]))
             parts.append(verdict_difference(did, pgain["tanh"] - pgain["relu"]))
-            paper_bits.append(f"{arch_name}: Tanh {pgain['tanh']:+.2f}, ReLU {pgain['relu']:+.2f}")
+            # Paper cells have up to 3 decimals (59.045): print the exact difference, not a
+            # float's rounding of it (61.54 - 59.045 must read -2.495, not -2.49).
+            paper_bits.append(f"{arch_name}: Tanh {round(pgain['tanh'], 3):+g}, "
+                              f"ReLU {round(pgain['relu'], 3):+g}")
             n = min(get(arch, a, o).n for a in ("tanh", "relu") for o in ("convention", "swap"))
             ours.append(f"{arch_name}: Tanh {_gap(gain['tanh'])}, ReLU "
                         f"{_gap(gain['relu'])}" + (f" (n={n})" if n else ""))
