@@ -23,6 +23,12 @@ class Cited:
 # The paper's datasets and their number of classes (Section 7.1).
 NUM_CLASSES = {"cifar10": 10, "cifar100": 100, "tiny_imagenet": 200, "imagenet": 1000}
 
+# How the book names the datasets and activations (the paper's spelling).
+DATASET_NAMES = {"cifar10": "CIFAR-10", "cifar100": "CIFAR-100", "tiny_imagenet": "Tiny ImageNet",
+                 "imagenet": "ImageNet"}
+ACTIVATION_NAMES = {"tanh": "Tanh", "lecun_tanh": "LeCun Tanh", "softsign": "Softsign",
+                    "relu": "ReLU", "shifted_tanh": "shifted Tanh"}
+
 # Table 1's columns, left to right: (arch, activation, order).
 TABLE1_COLUMNS = [("vgg16", "tanh", "convention"), ("vgg16", "tanh", "swap"),
                   ("mobilenet", "tanh", "convention"), ("mobilenet", "tanh", "swap"),

@@ -16,7 +16,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.transforms import blended_transform_factory
 
 from . import analysis as A, distributions as D
-from .report import ACTIVATION_NAMES  # report never imports plots
+from .paper import ACTIVATION_NAMES
 
 # One colour per model family, used consistently across chapters.
 COLORS = {"Convention": "#1f77b4", "Swap": "#d62728", "NWDBN": "#2ca02c", "NoBN": "#9467bd"}

@@ -20,9 +20,8 @@ from .analysis import (GRADIENT_KEYS, LEARNED_FRACTION, NOISE_Z, Contrast, Corre
                        captured_layers, chance_loss, correlation, gradient_profile, group_by,
                        is_complete, learned, max_metric, noisy_contrast, sample_skewness,
                        seed_noise, shallow_layers, signed, sweep_points, within_noise)
-from .paper import paper
-from .report import (ACTIVATION_NAMES, DATASET_NAMES, describe_setup, markdown_table,
-                     run_command, seeds_text)
+from .paper import ACTIVATION_NAMES, DATASET_NAMES, paper
+from .report import describe_setup, markdown_table, run_command, seeds_text
 
 # ---- verdicts -------------------------------------------------------------------------------------
 

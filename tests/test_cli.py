@@ -129,3 +129,15 @@ def test_train_smoke_writes_a_record(capsys, tmp_path) -> None:
                             "--profile", "smoke", "--data-dir", str(tmp_path / "gone"),
                             "--results-dir", str(results), "--no-progress")
     assert code == 0 and record["key"] in out
+
+
+def test_every_package_folder_is_installed() -> None:
+    """A non-editable install (``pip install .``, as a wheel) ships only the packages that
+    pyproject.toml lists: each folder of ``bnswap`` with an ``__init__.py`` must be among them."""
+    import tomllib
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
+                 ["packages"])
+    folders = {".".join(p.parent.relative_to(REPO).parts)
+               for p in (REPO / "bnswap").rglob("__init__.py")}
+    assert folders == listed | {"bnswap"} and "bnswap.report" in folders

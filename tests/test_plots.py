@@ -7,7 +7,7 @@ from fake_records import fake_runs, make_record, grads
 
 from bnswap import analysis as A
 from bnswap import plots as P
-from bnswap.report import ACTIVATION_NAMES
+from bnswap.paper import ACTIVATION_NAMES
 
 
 def test_figure13_legends_use_activation_names():

@@ -1,0 +1,140 @@
+"""Ours against the paper: gaps with their seed noise, the NWDBN skewness premise and the
+weight-decay sweeps (the asymmetry and sparsity chapters)."""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+from ..analysis import (NOISE_Z, Contrast, Runs, Stat, accuracy, average_metric, correlation,
+                        noisy_contrast, seed_noise, signed, sweep_points, within_noise)
+
+
+def seed_gap_noise(groups: dict[str, list[dict]], a: str | None = None, b: str | None = None,
+                   labels: Sequence[str] = ("Convention", "Swap")) -> float:
+    """Twice the standard error of the accuracy gap between configurations ``a`` and ``b`` of
+    ``groups`` (default: two single-seed runs), the size below which such a gap can be seed noise.
+
+    A side with several seeds uses its own sample standard deviation; a single-seed side is given
+    the larger seed spread of ``labels`` (the headline pair, which every profile runs with several
+    seeds), as the scoreboard does. nan while that spread is not measured."""
+    noise = seed_noise(accuracy(groups.get(label, [])) for label in labels)
+    if not math.isfinite(noise):
+        return math.nan
+
+    def side(label: str | None) -> Stat:
+        s = accuracy(groups.get(label, [])) if label else Stat.empty()
+        return s if s.n else Stat(0.0, math.nan, 1)  # no records: as noisy as one seed
+
+    return NOISE_Z * noisy_contrast([(1, side(a)), (-1, side(b))], noise).se
+
+
+def seed_spread_markdown(groups: dict[str, list[dict]], labels: Sequence[str] = ("Convention",
+                                                                                 "Swap")) -> str:
+    """How much final accuracy moves between seeds of one configuration, measured on ``labels``
+    (the headline pair, which every profile runs with several seeds)."""
+    stats = {label: accuracy(groups.get(label, [])) for label in labels}
+    measured = {k: s for k, s in stats.items() if s.n >= 2 and math.isfinite(s.std)}
+    if not measured:
+        return ("The seed-to-seed spread is not measured yet: the headline pair has fewer than two "
+                "seeds on record.")
+    parts = ", ".join(f"{k} {s.format(1, '%')}" for k, s in measured.items())
+    ranges = ", ".join(f"{k} {max(s.values) - min(s.values):.1f}" for k, s in measured.items())
+    worst = max(s.std for s in measured.values())
+    return (f"Seed-to-seed spread, measured: {parts} (mean ± sample standard deviation over "
+            f"seeds). The range from the worst to the best seed is {ranges} points. A difference "
+            f"between two single-seed runs has a standard deviation of about "
+            f"{math.sqrt(2) * worst:.1f} points (√2 × the larger spread), so single-seed gaps "
+            f"smaller than about {NOISE_Z * math.sqrt(2) * worst:.1f} points are within seed "
+            "noise.")
+
+
+def describe_gap(ours: Contrast, paper_effect: float, unit: str = "points",
+                 digits: int = 2, noise: float = math.nan) -> str:
+    """A sentence comparing our difference with the paper's (direction and relative size).
+
+    ``noise`` (:func:`seed_gap_noise` of the two configurations): for a gap without an error bar
+    (one seed on a side), the size below which it can be seed noise; a smaller gap is said to be
+    within it."""
+    if ours.n == 0 or not math.isfinite(ours.value):
+        return "We have no records for this comparison yet."
+    p = f"{signed(paper_effect, digits)} {unit}".rstrip()
+    o = f"{signed(ours.value, digits)} {unit}".rstrip()
+    within = ""
+    if not math.isfinite(ours.se) and math.isfinite(noise):
+        side = "within" if abs(ours.value) < noise else "outside"
+        within = (f"; that is {side} seed noise (twice its standard error, counting a single "
+                  f"seed with the headline pair's spread: {noise:.{digits}f} {unit}".rstrip() + ")")
+    if ours.value == 0 or math.copysign(1, ours.value) != math.copysign(1, paper_effect):
+        return f"Ours is {o} against the paper's {p}: the opposite direction{within}."
+    ratio = abs(ours.value / paper_effect)
+    size = ("larger than the paper's" if ratio > 1.2 else "about the paper's size" if ratio >= 0.8
+            else f"about {ratio:.0%} of the paper's size" if ratio >= 0.01
+            else "less than 1% of the paper's size")
+    note = ""
+    if math.isfinite(ours.se):
+        note = f" (standard error {ours.se:.{digits}f}, n={ours.n} seeds per model)"
+    elif ours.n == 1:
+        note = " (a single seed on at least one side, so no error bar)"
+    return f"Ours is {o} against the paper's {p}: the same direction, {size}{note}{within}."
+
+
+def skewness_order_markdown(groups: dict[str, Sequence[dict]], more: str = "NWDBN",
+                            less: str = "Convention",
+                            labels: Sequence[str] = ("Convention", "Swap")) -> str:
+    """The paper says ``more``'s channels lean more than ``less``'s (Sections 4.2, 5.2, 6): our
+    average layer skewness of both, with n and spread, and whether ours agrees.
+
+    The noise rule is the scoreboard's (:func:`analysis.within_noise`): a difference within
+    :data:`analysis.NOISE_Z` standard errors is no difference, a single-seed side being given the
+    skewness spread of ``labels`` (the headline pair)."""
+    s_more = average_metric(groups.get(more, []), "skewness")
+    s_less = average_metric(groups.get(less, []), "skewness")
+    if not (s_more.ok and s_less.ok):
+        return f"No records for both {more} and {less} yet."
+    noise = seed_noise(average_metric(groups.get(label, []), "skewness") for label in labels)
+    c = noisy_contrast([(1, s_more), (-1, s_less)], noise)
+    text = (f"In the paper, {more}'s channels lean more than {less}'s (it gives no skewness "
+            f"values for {more}). Ours: average layer skewness {more} {s_more.format(2)}, "
+            f"{less} {s_less.format(2)}, a difference of {signed(c.value)}")
+    if math.isfinite(c.se):
+        text += (f" against seed noise of {NOISE_Z * c.se:.2f} ({NOISE_Z:g} standard errors, "
+                 f"counting a single seed with the headline pair's spread)")
+        if within_noise(c):
+            return text + (f": no difference beyond seed noise. Our {more} run does not lean "
+                           f"measurably more than {less}, so the premise is not borne out at "
+                           "this scale.")
+    else:
+        text += " (no seed spread measured yet)"
+    if c.value > 0:
+        return text + f": {more} leans more, as in the paper."
+    return text + f": {more} leans less than {less}, the opposite of the paper's account."
+
+
+def sweep_markdown(runs: Runs, tag: str, metric: str, setting_sign: int, setting_name: str,
+                   metric_name: str, paper_accuracy: str = "positive", weak: float = 0.2) -> str:
+    """A sweep (Figures 5 and 7) on our records: Spearman's rho between the swept setting and the
+    layer-averaged ``metric`` and Pearson's r between that metric and accuracy, each with the
+    sign the paper reports (``setting_sign``; accuracy rises with the metric in both sweeps),
+    "so far (n of N)" while runs are missing. A coefficient below ``weak`` in size has no sign."""
+    pts = sweep_points(runs, tag, metric)
+    total = len(runs)
+    by_setting = correlation([p.setting for p in pts], [p.metric for p in pts])
+    with_acc = correlation([p.metric for p in pts], [p.accuracy for p in pts])
+    if not with_acc.ok:
+        return f"Not enough runs of the sweep yet ({len(pts)} of {total})."
+
+    def sign_text(value: float, expected: int, paper_text: str) -> str:
+        if not math.isfinite(value) or abs(value) < weak:
+            return f"too weak to have a sign (under {weak:g} in size; the paper: {paper_text})"
+        return ("the paper's sign" if math.copysign(1, value) == expected
+                else "the opposite of the paper's sign") + f" (the paper: {paper_text})"
+
+    so_far = f"so far ({len(pts)} of {total} runs)" if len(pts) < total else \
+        f"over all {total} runs"
+    expect = "positive" if setting_sign > 0 else "negative"
+    return (f"{setting_name[:1].upper() + setting_name[1:]} against average {metric_name}, "
+            f"{so_far}: Spearman ρ = {signed(by_setting.rho)}, "
+            f"{sign_text(by_setting.rho, setting_sign, expect)}. Average {metric_name} against "
+            f"accuracy: {with_acc.format()}, {sign_text(with_acc.r, 1, paper_accuracy)}.")
+

@@ -1,0 +1,259 @@
+"""How the records were made: setup, differences from the paper, cost, profiles and the
+learning-rate pilot (the introduction and every chapter's caveats)."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from ..analysis import Runs, final_accuracy, is_complete
+from ..paper import PAPER
+from .markdown import markdown_table
+
+
+def describe_setup(records: Sequence[dict]) -> dict:
+    """Profile, epochs, width, seeds, device, data source of a set of records (empty when none).
+
+    Values that differ between records are listed joined by " / ".
+    """
+    records = [r for r in records if r]
+    if not records:
+        return {}
+
+    def values(fn: Callable[[dict], Any]) -> str:
+        return " / ".join(str(v) for v in dict.fromkeys(fn(r) for r in records))
+
+    env = lambda r: r.get("environment", {})  # noqa: E731
+    seeds = seeds_per_configuration(records)
+    return {
+        "profile": values(lambda r: r["profile"].get("name", r["spec"]["profile"])),
+        "epochs": values(lambda r: r["spec"]["epochs"]),
+        "milestones": values(lambda r: ", ".join(str(m) for m in r["spec"]["milestones"])),
+        "width": values(lambda r: f"{r['spec']['width']:g}"),
+        "seeds": min(seeds.values()),
+        "seeds_max": max(seeds.values()),
+        "train_per_class": values(lambda r: r["spec"].get("train_per_class") or "all"),
+        "device": values(lambda r: env(r).get("gpu") or env(r).get("device", "?")),
+        "threads": values(lambda r: env(r).get("threads", "?")),
+        "torch": values(lambda r: env(r).get("torch", "?")),
+        "data": values(lambda r: r.get("data", {}).get("source", "?")),
+        "data_detail": values(lambda r: r.get("data", {}).get("detail", "")),
+    }
+
+
+def seeds_per_configuration(records: Sequence[dict]) -> dict[str, int]:
+    """How many distinct seeds each configuration (a spec up to its seed) has among ``records``
+    (a record listed twice, e.g. by two experiments that share a run, counts once)."""
+    seeds: dict[str, set[int]] = {}
+    for r in records:
+        config = json.dumps({k: v for k, v in r["spec"].items() if k != "seed"}, sort_keys=True)
+        seeds.setdefault(config, set()).add(r["spec"]["seed"])
+    return {config: len(s) for config, s in seeds.items()}
+
+
+def seeds_text(s: dict) -> str:
+    lo, hi = s["seeds"], s["seeds_max"]
+    return f"{lo} seed(s)" if lo == hi else f"{lo}-{hi} seeds per configuration"
+
+
+def setup_markdown(records: Sequence[dict]) -> str:
+    """One sentence describing where the numbers below come from (read from the records)."""
+    s = describe_setup(records)
+    if not s:
+        return "No records yet: every number below is shown as *not run*."
+    return (f"Numbers below come from the **{s['profile']}** profile: {s['epochs']} epochs "
+            f"(learning rate x0.1 after epochs {s['milestones']}), width multiplier {s['width']}, "
+            f"{seeds_text(s)}, training images per class: {s['train_per_class']}, trained on "
+            f"{s['device']} ({s['threads']} thread(s), torch {s['torch']}), data: {s['data']}.")
+
+
+def differences_from_paper(records: Sequence[dict]) -> list[str]:
+    """How the records' setup departs from the paper's (each item a sentence, Markdown)."""
+    s = describe_setup(records)
+    if not s:
+        return []
+    out = []
+    specs = [r["spec"] for r in records]
+    epochs = sorted({sp["epochs"] for sp in specs})
+    if epochs != [PAPER["epochs"].value]:
+        out.append(f"{'/'.join(map(str, epochs))} epochs instead of the paper's "
+                   f"{PAPER['epochs'].value}: the networks are far from converged, so absolute "
+                   "accuracies are much lower and late-training effects may not have appeared.")
+    widths = sorted({sp["width"] for sp in specs})
+    if widths != [1.0]:
+        out.append(f"width multiplier {'/'.join(f'{w:g}' for w in widths)}: each layer has that "
+                   "fraction of the paper's channels, so channel statistics average over fewer "
+                   "channels and the models have far fewer parameters.")
+    if s["seeds"] < PAPER["seeds"].value:
+        more = (f" (the configurations with {s['seeds_max']} seeds show how large the seed "
+                "spread is)" if s["seeds_max"] > s["seeds"] else "")
+        out.append(f"{seeds_text(s)} instead of {PAPER['seeds'].value}: no spread can be "
+                   f"estimated from one seed, and a gap of a point or two can be seed "
+                   f"noise{more}.")
+    if any(sp.get("train_per_class") for sp in specs):
+        out.append("a subset of the training images per class (the smoke profile only checks "
+                   "that the code runs; its numbers mean nothing).")
+    lr_cap = {r["profile"].get("lr_cap") for r in records} - {None}
+    if lr_cap:
+        out.append(f"learning rate capped at {'/'.join(f'{c:g}' for c in sorted(lr_cap))}: the "
+                   "paper's 0.1 for some settings was tuned for 200 epochs (the pilot in the "
+                   "introduction compares both rates in the short schedule).")
+    if "jpeg-copy" in s["data"]:
+        out.append("a JPEG-compressed copy of CIFAR (quality about 75) instead of the original "
+                   "lossless images: slightly blurrier inputs, usually costing a little accuracy.")
+    sources = list(dict.fromkeys(r.get("data", {}).get("source", "?") for r in records))
+    if len(sources) > 1:
+        out.append(f"records made from different copies of the data ({' / '.join(sources)}): "
+                   "a run's key does not include the data source, so these records share one "
+                   "store and their numbers are not strictly comparable.")
+    return out
+
+
+def caveats_markdown(records: Sequence[dict]) -> str:
+    """:func:`setup_markdown` plus a bullet list of :func:`differences_from_paper`."""
+    text = setup_markdown(records)
+    diffs = differences_from_paper(records)
+    if diffs:
+        text += "\n\nWhere this setup departs from the paper's:\n\n" + "\n".join(
+            f"- {d}" for d in diffs)
+    return text
+
+
+def cost_rows(runs: Runs) -> list[dict]:
+    """Recorded training cost per complete record: label, seed, epochs, seconds, images/s."""
+    rows = []
+    for run, spec, record in runs:
+        if is_complete(record):
+            sec = float(record.get("train_seconds", math.nan))
+            rows.append({"label": run.label, "seed": spec.seed, "epochs": spec.epochs,
+                         "train_seconds": sec, "seconds_per_epoch": sec / max(1, spec.epochs),
+                         "images_per_second": float(record.get("images_per_second", math.nan)),
+                         "device": record.get("environment", {}).get("device", "?"),
+                         "threads": record.get("environment", {}).get("threads", "?")})
+    return rows
+
+
+class _Anon:
+    label = ""
+
+
+def cost_markdown(data: dict[str, Runs]) -> str:
+    """Recorded cost per experiment (``data[name]`` as returned by collect): runs, how many are
+    recorded, mean seconds per run and per epoch, images per second, total training time."""
+    body = []
+    for name, runs in data.items():
+        rows = cost_rows(runs)
+        if rows:
+            sec = [r["train_seconds"] for r in rows]
+            body.append([name, len(runs), len(rows), f"{np.mean(sec) / 60:.1f}",
+                         f"{np.mean([r['seconds_per_epoch'] for r in rows]):.0f}",
+                         f"{np.mean([r['images_per_second'] for r in rows]):.0f}",
+                         f"{sum(sec) / 3600:.2f}",
+                         " / ".join(dict.fromkeys(f"{r['device']} x{r['threads']}" for r in rows))])
+        else:
+            body.append([name, len(runs), 0, "-", "-", "-", "-", "-"])
+    distinct: dict[str, tuple] = {}
+    for runs in data.values():  # a run shared by experiments counts once, with its record
+        for _, spec, rec in runs:
+            if rec is not None or spec.key() not in distinct:
+                distinct[spec.key()] = (spec, rec)
+    rows = [r for r in cost_rows([(_Anon(), spec, rec) for spec, rec in distinct.values()])]
+    if rows:
+        sec = [r["train_seconds"] for r in rows]
+        body.append(["**all (distinct runs)**", len(distinct), len(rows),
+                     f"{np.mean(sec) / 60:.1f}", "", "", f"{sum(sec) / 3600:.2f}", ""])
+    return markdown_table(["experiment", "runs", "recorded", "min per run", "s per epoch",
+                           "train images/s", "total hours", "device x threads"], body)
+
+
+def pilot_markdown(runs: Runs) -> str:
+    """The learning-rate pilot: test accuracy of each (order, learning rate), with the learning
+    rate the paper used (Table 3) and the one the profile's rule picks."""
+    from ..experiments import HYPERPARAMETERS, get_profile
+
+    body = []
+    for run, spec, rec in runs:
+        order = run.tags["order"]
+        paper_lr = HYPERPARAMETERS[("vgg", "tanh", order, "cifar100")]["lr"]
+        prof = get_profile(spec.profile)
+        used = paper_lr if prof.lr_cap is None else min(paper_lr, prof.lr_cap)
+        acc = f"{final_accuracy(rec):.2f}" if is_complete(rec) else (
+            "diverged" if rec is not None else "not run")
+        body.append([order.title(), f"{run.tags['lr']:g}", acc, f"{paper_lr:g}",
+                     "yes" if math.isclose(run.tags["lr"], used) else ""])
+    return markdown_table(["order", "learning rate", "test accuracy (%)", "paper's lr (Table 3)",
+                           "used by this profile"], body)
+
+
+def profiles_markdown() -> str:
+    """The profiles (:data:`bnswap.experiments.PROFILES`) as a table."""
+    from ..experiments import PROFILES
+
+    from ..experiments import EXPERIMENTS
+
+    body = [[p.name, p.epochs or "paper (200; ImageNet 100)", f"{p.width:g}" if p.width else "1",
+             p.seeds, p.train_per_class or "all", f"{p.lr_cap:g}" if p.lr_cap else "none",
+             p.description] for p in PROFILES.values()]
+    table = markdown_table(["profile", "epochs", "width", "seeds", "train images per class",
+                            "lr cap", "what it is for"], body)
+    more = []
+    for name, exp in EXPERIMENTS.items():
+        runs = [r for r in exp.runs if r.min_seeds > 1]
+        if runs:
+            more.append(f"{name} ({', '.join(r.label for r in runs)}: at least "
+                        f"{max(r.min_seeds for r in runs)})")
+    if more:
+        table += ("\n\nThe seeds column is a profile's default; some experiments ask for more "
+                  "seeds under every profile: " + "; ".join(more) + ".")
+    return table
+
+
+def pilot_summary_markdown(runs: Runs, noise: float = math.nan) -> str:
+    """What the profile's learning-rate rule does to each order in the pilot: the rate it picks,
+    the rate that scored best, how much the rule costs each order (set against ``noise``, see
+    :func:`seed_gap_noise`), and whether any run diverged."""
+    from ..experiments import HYPERPARAMETERS, get_profile
+
+    by_order: dict[str, dict[float, float]] = {}
+    used: dict[str, float] = {}
+    diverged = []
+    for run, spec, rec in runs:
+        order = run.tags["order"]
+        paper_lr = HYPERPARAMETERS[("vgg", "tanh", order, "cifar100")]["lr"]
+        cap = get_profile(spec.profile).lr_cap
+        used[order] = paper_lr if cap is None else min(paper_lr, cap)
+        if is_complete(rec):
+            by_order.setdefault(order, {})[run.tags["lr"]] = final_accuracy(rec)
+        elif rec is not None:
+            diverged.append(f"{order.title()} at {run.tags['lr']:g}")
+    parts, cost = [], {}
+    for order, accs in by_order.items():
+        if used[order] not in accs or len(accs) < 2:
+            continue
+        best = max(accs, key=accs.get)
+        cost[order] = accs[best] - accs[used[order]]
+        rates = ", ".join(f"{lr:g}: {a:.2f} %" for lr, a in sorted(accs.items(), reverse=True))
+        verdict = ("its better rate" if best == used[order] else
+                   f"the worse of its two rates, by {cost[order]:.2f} points")
+        parts.append(f"{order.title()} ({rates}) runs at {used[order]:g}, {verdict}")
+    if not parts:
+        return "The pilot has no records for both rates of an order yet." + (
+            " Diverged: " + ", ".join(diverged) + "." if diverged else "")
+    text = "With the rule, " + "; ".join(parts) + "."
+    if len(cost) == 2 and cost["convention"] != cost["swap"]:
+        favoured = "Swap" if cost["convention"] > cost["swap"] else "Convention"
+        shift = abs(cost["convention"] - cost["swap"])
+        text += (f" So the rule favours {favoured}: with each order at its best pilot rate, Swap "
+                 f"minus Convention in the pilot would be {shift:.2f} points "
+                 f"{'smaller' if favoured == 'Swap' else 'larger'} than with the rule")
+        if math.isfinite(noise):
+            text += (f" ({'within' if shift < noise else 'beyond'} the seed noise of a gap "
+                     f"between two single-seed runs, about {noise:.1f} points)")
+        text += "."
+    text += (" " + ("Diverged: " + ", ".join(diverged) + "." if diverged else
+                    "No pilot run diverged."))
+    return text
+
