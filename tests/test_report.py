@@ -343,3 +343,15 @@ def test_seed_gap_noise():
     assert R.seed_gap_noise(g, "NWDBN", "Convention") == pytest.approx(
         2 * math.sqrt(swap_sd ** 2 + 1 / 3))
     assert math.isnan(R.seed_gap_noise({}))
+
+
+def test_seed_gap_noise_of_a_layer_metric():
+    """The same rule on average sparsity: the noise comes from the pair's sparsity spread, not
+    from their accuracy."""
+    spars = {"Convention": [0.50, 0.52, 0.54], "Swap": [0.60, 0.60, 0.66]}
+    g = A.by_label(fake_runs("headline", lambda run, spec: make_record(
+        spec, spars=spars[run.label][spec.seed] if run.label in spars else 0.4)))
+    swap_sd = A.average_metric(g["Swap"], "sparsity").std  # 0.03 sqrt(3), the larger spread
+    assert R.seed_gap_noise(g, "Convention", "NWDBN", metric="sparsity") == pytest.approx(
+        2 * math.sqrt(0.02 ** 2 / 3 + swap_sd ** 2))
+    assert R.seed_gap_noise(g, "Convention", "NWDBN") == 0.0  # every seed has accuracy 50

@@ -11,19 +11,26 @@ from ..analysis import (NOISE_Z, Contrast, Runs, Stat, accuracy, average_metric,
 
 
 def seed_gap_noise(groups: dict[str, list[dict]], a: str | None = None, b: str | None = None,
-                   labels: Sequence[str] = ("Convention", "Swap")) -> float:
-    """Twice the standard error of the accuracy gap between configurations ``a`` and ``b`` of
-    ``groups`` (default: two single-seed runs), the size below which such a gap can be seed noise.
+                   labels: Sequence[str] = ("Convention", "Swap"),
+                   metric: str = "accuracy") -> float:
+    """:data:`analysis.NOISE_Z` standard errors of the gap in ``metric`` between configurations
+    ``a`` and ``b`` of ``groups`` (default: two single-seed runs): the size below which such a
+    gap can be seed noise.
 
-    A side with several seeds uses its own sample standard deviation; a single-seed side is given
-    the larger seed spread of ``labels`` (the headline pair, which every profile runs with several
-    seeds), as the scoreboard does. nan while that spread is not measured."""
-    noise = seed_noise(accuracy(groups.get(label, [])) for label in labels)
+    ``metric`` is "accuracy" (final test accuracy) or a layer metric ("saturation", "skewness",
+    "sparsity": its average over blocks). A side with several seeds uses its own sample standard
+    deviation; a single-seed side is given the larger seed spread of ``labels`` (the headline
+    pair, which every profile runs with several seeds), as the scoreboard does. nan while that
+    spread is not measured."""
+    def measure(records: Sequence[dict]) -> Stat:
+        return accuracy(records) if metric == "accuracy" else average_metric(records, metric)
+
+    noise = seed_noise(measure(groups.get(label, [])) for label in labels)
     if not math.isfinite(noise):
         return math.nan
 
     def side(label: str | None) -> Stat:
-        s = accuracy(groups.get(label, [])) if label else Stat.empty()
+        s = measure(groups.get(label, [])) if label else Stat.empty()
         return s if s.n else Stat(0.0, math.nan, 1)  # no records: as noisy as one seed
 
     return NOISE_Z * noisy_contrast([(1, side(a)), (-1, side(b))], noise).se
