@@ -52,8 +52,8 @@ def test_describe_gap_sentences():
     assert R.describe_gap(A.Contrast(math.nan, math.nan, 0), 1.0).startswith("We have no records")
     # a single-seed gap is set against the seed noise when it is given
     assert R.describe_gap(A.Contrast(0.3, math.nan, 1), 2.77, noise=1.03).endswith(
-        "; that is within seed noise (twice its standard error, counting a single seed with the "
-        "headline pair's spread: 1.03 points).")
+        "(a single seed on at least one side); that is within seed noise (2 standard errors, "
+        "counting a single seed with the headline pair's spread: 1.03 points).")
     outside = R.describe_gap(A.Contrast(3.0, math.nan, 1), 2.77, noise=1.4)
     assert "within seed noise" not in outside and "; that is outside seed noise" in outside
     assert "within seed noise" not in R.describe_gap(A.Contrast(0.3, 0.1, 3), 2.77, noise=1.4)
@@ -207,6 +207,17 @@ def test_learning_markdown_says_when_a_run_did_not_learn():
     ok = R.learning_markdown(g, ("Convention",))
     assert ok.startswith("Convention fit their training sets") and "not meaningful" not in ok
     assert R.learning_markdown({}, ("NoBN",)) == ""
+
+
+def test_nobn_markdown_compares_with_the_paper_and_says_whether_nobn_learned():
+    g = _headline_groups({"NoBN": dict(train_loss=4.04, train_acc=6.2, test_acc=6.22),
+                          "Convention": dict(train_loss=2.5, test_acc=35.22)})
+    text = R.nobn_markdown(g)
+    assert text.startswith("Accuracy: NoBN 6.2 % (n=1), Convention 35.2 ± 0.0 % (n=3).")
+    assert "The paper reports 61.06 % against 64.84 %" in text
+    assert "Ours is +29.00 points against the paper's +3.78 points" in text
+    assert "**NoBN did not learn**" in text
+    assert R.nobn_markdown({"NoBN": g["NoBN"]}).startswith("No records for both")
 
 
 def test_fit_markdown_separates_fitting_from_generalisation():

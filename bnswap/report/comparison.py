@@ -69,8 +69,8 @@ def describe_gap(ours: Contrast, paper_effect: float, unit: str = "points",
     o = f"{signed(ours.value, digits)} {unit}".rstrip()
     within = ""
     if not math.isfinite(ours.se) and math.isfinite(noise):
-        side = "within" if abs(ours.value) < noise else "outside"
-        within = (f"; that is {side} seed noise (twice its standard error, counting a single "
+        side = "within" if abs(ours.value) <= noise else "outside"  # as analysis.within_noise
+        within = (f"; that is {side} seed noise ({NOISE_Z:g} standard errors, counting a single "
                   f"seed with the headline pair's spread: {noise:.{digits}f} {unit}".rstrip() + ")")
     if ours.value == 0 or math.copysign(1, ours.value) != math.copysign(1, paper_effect):
         return f"Ours is {o} against the paper's {p}: the opposite direction{within}."
@@ -82,7 +82,7 @@ def describe_gap(ours: Contrast, paper_effect: float, unit: str = "points",
     if math.isfinite(ours.se):
         note = f" (standard error {ours.se:.{digits}f}, n={ours.n} seeds per model)"
     elif ours.n == 1:
-        note = " (a single seed on at least one side, so no error bar)"
+        note = " (a single seed on at least one side" + (")" if within else ", so no error bar)")
     return f"Ours is {o} against the paper's {p}: the same direction, {size}{note}{within}."
 
 

@@ -11,7 +11,8 @@ import numpy as np
 from ..analysis import (GRADIENT_KEYS, LEARNED_FRACTION, Runs, accuracy, aggregate, average_metric,
                         chance_loss, contrast, gradient_profile, group_by, layer_profile, learned,
                         shallow_layers, signed)
-from ..paper import ACTIVATION_NAMES, DATASET_NAMES, NUM_CLASSES, TABLE1_COLUMNS, paper
+from ..paper import ACTIVATION_NAMES, DATASET_NAMES, NUM_CLASSES, PAPER, TABLE1_COLUMNS, paper
+from .comparison import describe_gap
 from .markdown import markdown_table, run_command
 
 
@@ -143,6 +144,22 @@ def learning_markdown(groups: dict[str, Sequence[dict]], labels: Sequence[str]) 
             "trained: its saturation, skewness and accuracy say nothing about where BN should "
             "sit, so comparing it with a trained network is not meaningful, whatever the sign "
             "of the difference.")
+
+
+def nobn_markdown(groups: dict[str, Sequence[dict]]) -> str:
+    """Appendix A.2: NoBN's accuracy against Convention's, ours and the paper's (whose Convention
+    number there is Table 1's VGG16, ours the headline VGG16_11), and whether NoBN learned at all
+    (:func:`learning_markdown`)."""
+    acc = {k: accuracy(groups.get(k, [])) for k in ("NoBN", "Convention")}
+    if not (acc["NoBN"].ok and acc["Convention"].ok):
+        return "No records for both NoBN and Convention yet."
+    gap = contrast([(1, acc["Convention"]), (-1, acc["NoBN"])])
+    return (f"Accuracy: NoBN {acc['NoBN'].format(1, '%')}, Convention "
+            f"{acc['Convention'].format(1, '%')}. The paper reports {paper('acc_nobn')} % against "
+            f"{paper('acc_conv_vs_nobn')} % ({PAPER['acc_nobn'].source}; its Convention number "
+            "there is the VGG16 of Table 1, ours is VGG16_11). Convention minus NoBN: "
+            + describe_gap(gap, paper("acc_conv_vs_nobn") - paper("acc_nobn"))
+            + "\n\n" + learning_markdown(groups, ("NoBN", "Convention")))
 
 
 def fit_markdown(groups: dict[str, Sequence[dict]], labels: Sequence[str] = ("Convention", "Swap"),
