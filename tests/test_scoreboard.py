@@ -11,6 +11,7 @@ from fake_records import (LEARNED, PROFILE, all_like_paper, fake_runs, headline_
 from bnswap import analysis as A
 from bnswap import report as R
 from bnswap import scoreboard as S
+from bnswap import verdicts as V
 from bnswap.experiments import get_experiment
 from bnswap.results import Store
 from bnswap.runner import RunOptions, collect
@@ -45,70 +46,76 @@ def set_layers(body, metric, value):
 
 
 def test_verdict_difference_rules():
-    assert S.verdict_difference(3.0, 4.61) == S.REPRODUCED          # >= half the paper's effect
-    assert S.verdict_difference(1.0, 4.61) == S.DIRECTION           # right sign, too small
-    assert S.verdict_difference(-1.0, 4.61) == S.NOT_REPRODUCED     # wrong sign
-    assert S.verdict_difference(0.0, 4.61) == S.NOT_REPRODUCED
-    assert S.verdict_difference(-0.1, -5.0, sized=False) == S.REPRODUCED
-    assert S.verdict_difference(A.Contrast(math.nan, math.nan, 0), 1.0) == S.NOT_RUN
+    assert V.verdict_difference(3.0, 4.61) == V.REPRODUCED          # >= half the paper's effect
+    assert V.verdict_difference(1.0, 4.61) == V.DIRECTION           # right sign, too small
+    assert V.verdict_difference(-1.0, 4.61) == V.NOT_REPRODUCED     # wrong sign
+    assert V.verdict_difference(0.0, 4.61) == V.NOT_REPRODUCED
+    assert V.verdict_difference(-0.1, -5.0, sized=False) == V.REPRODUCED
+    assert V.verdict_difference(A.Contrast(math.nan, math.nan, 0), 1.0) == V.NOT_RUN
     # Within NOISE_Z standard errors of zero: inconclusive, whatever the size or n.
     noisy = A.Contrast(3.0, 2.0, 3)
-    assert S.verdict_difference(noisy, 4.61) == S.INCONCLUSIVE
-    assert S.verdict_difference(A.Contrast(0.3, 0.5, 1), 1.0, sized=False) == S.INCONCLUSIVE
-    assert S.verdict_difference(A.Contrast(-0.3, 0.5, 1), 1.0) == S.NOT_REPRODUCED
+    assert V.verdict_difference(noisy, 4.61) == V.INCONCLUSIVE
+    assert V.verdict_difference(A.Contrast(0.3, 0.5, 1), 1.0, sized=False) == V.INCONCLUSIVE
+    assert V.verdict_difference(A.Contrast(-0.3, 0.5, 1), 1.0) == V.NOT_REPRODUCED
     tight = A.Contrast(3.0, 0.5, 3)
-    assert S.verdict_difference(tight, 4.61) == S.REPRODUCED
+    assert V.verdict_difference(tight, 4.61) == V.REPRODUCED
 
 
 def test_verdict_correlation_symmetric_best_similar_combine():
-    assert S.verdict_correlation(0.8, +1) == S.REPRODUCED
-    assert S.verdict_correlation(0.3, +1) == S.DIRECTION
-    assert S.verdict_correlation(0.1, +1) == S.NOT_REPRODUCED
-    assert S.verdict_correlation(-0.9, +1) == S.NOT_REPRODUCED
-    assert S.verdict_correlation(-0.9, -1) == S.REPRODUCED
-    assert S.verdict_correlation(A.Correlation(math.nan, math.nan, 0), 1) == S.NOT_RUN
-    assert S.verdict_symmetric(0.1, 2.0) == S.REPRODUCED
-    assert S.verdict_symmetric(0.9, 2.0) == S.DIRECTION
-    assert S.verdict_symmetric(2.5, 2.0) == S.NOT_REPRODUCED
-    assert S.verdict_best({11: 5, 12: 4, 10: 3, 9: 1}, 11) == S.REPRODUCED
-    assert S.verdict_best({11: 4, 12: 5, 10: 3, 9: 1}, 11) == S.DIRECTION
-    assert S.verdict_best({11: 1, 12: 5, 10: 3, 9: 4}, 11) == S.NOT_REPRODUCED
-    assert S.verdict_best({12: 5}, 11) == S.NOT_RUN
-    assert S.verdict_similar(1.5, 0.1) == S.REPRODUCED
-    assert S.verdict_similar(0.2, 0.01) == S.DIRECTION
-    assert S.verdict_similar(0.2, 0.5) == S.NOT_REPRODUCED
+    assert V.verdict_correlation(0.8, +1) == V.REPRODUCED
+    assert V.verdict_correlation(0.3, +1) == V.DIRECTION
+    assert V.verdict_correlation(0.1, +1) == V.NOT_REPRODUCED
+    assert V.verdict_correlation(-0.9, +1) == V.NOT_REPRODUCED
+    assert V.verdict_correlation(-0.9, -1) == V.REPRODUCED
+    assert V.verdict_correlation(A.Correlation(math.nan, math.nan, 0), 1) == V.NOT_RUN
+    assert V.verdict_symmetric(0.1, 2.0) == V.REPRODUCED
+    assert V.verdict_symmetric(0.9, 2.0) == V.DIRECTION
+    assert V.verdict_symmetric(2.5, 2.0) == V.NOT_REPRODUCED
+    assert V.verdict_best({11: 5, 12: 4, 10: 3, 9: 1}, 11) == V.REPRODUCED
+    assert V.verdict_best({11: 4, 12: 5, 10: 3, 9: 1}, 11) == V.DIRECTION
+    assert V.verdict_best({11: 1, 12: 5, 10: 3, 9: 4}, 11) == V.NOT_REPRODUCED
+    assert V.verdict_best({12: 5}, 11) == V.NOT_RUN
+    assert V.verdict_similar(1.5, 0.1) == V.REPRODUCED
+    assert V.verdict_similar(0.2, 0.01) == V.DIRECTION
+    assert V.verdict_similar(0.2, 0.5) == V.NOT_REPRODUCED
     # Final training losses: within a factor SAME_LOSS (1.1), else closer than the test losses.
-    assert S.verdict_similar(0.95, 0.5, S.SAME_LOSS) == S.REPRODUCED
-    assert S.verdict_similar(0.85, 0.5, S.SAME_LOSS) == S.DIRECTION
-    assert S.verdict_similar(0.895, 0.902, S.SAME_LOSS) == S.NOT_REPRODUCED
-    assert S.combine([S.REPRODUCED, S.DIRECTION]) == S.DIRECTION
-    assert S.combine([S.DIRECTION, S.INCONCLUSIVE]) == S.INCONCLUSIVE
-    assert S.combine([S.INCONCLUSIVE, S.NOT_REPRODUCED]) == S.NOT_REPRODUCED
-    assert S.combine([S.NOT_REPRODUCED, S.NOT_RUN]) == S.NOT_RUN
-    assert S.combine([]) == S.NOT_RUN
+    assert V.verdict_similar(0.95, 0.5, V.SAME_LOSS) == V.REPRODUCED
+    assert V.verdict_similar(0.85, 0.5, V.SAME_LOSS) == V.DIRECTION
+    assert V.verdict_similar(0.895, 0.902, V.SAME_LOSS) == V.NOT_REPRODUCED
+    assert V.combine([V.REPRODUCED, V.DIRECTION]) == V.DIRECTION
+    assert V.combine([V.DIRECTION, V.INCONCLUSIVE]) == V.INCONCLUSIVE
+    assert V.combine([V.INCONCLUSIVE, V.NOT_REPRODUCED]) == V.NOT_REPRODUCED
+    assert V.combine([V.NOT_REPRODUCED, V.NOT_RUN]) == V.NOT_RUN
+    assert V.combine([]) == V.NOT_RUN
 
 
 def test_every_verdict_has_a_rule_and_a_count():
-    rules = " ".join(text for _, text in S.VERDICT_RULES)
-    assert all(f"**{v}**" in rules for v in S.VERDICTS)
+    rules = " ".join(text for _, text in V.VERDICT_RULES)
+    assert all(f"**{v}**" in rules for v in V.VERDICTS)
     rows = S.scoreboard_from(all_like_paper(), PROFILE)
     counts = S.verdict_counts(rows)
-    assert list(counts) == list(S.VERDICTS) and sum(counts.values()) == len(rows)
+    assert list(counts) == list(V.VERDICTS) and sum(counts.values()) == len(rows)
+    tally = S.tally_markdown(rows)
+    assert tally.startswith("Tally: ") and tally.endswith(f"(of {len(rows)} claims).")
+    assert f"{counts[V.REPRODUCED]} reproduced, " in tally
+    assert f"{counts[V.NOT_RUN]} not run (of" in tally
+    listed = S.rules_markdown().split("\n")
+    assert [line.split("*")[1] for line in listed] == [name for name, _ in V.VERDICT_RULES]
 
 
 def test_judge_not_run_not_comparable_incomplete():
     spec = get_experiment("headline").expand(PROFILE)[0][1]
     trained = {"spec": spec.to_dict(), **make_record(spec, train_loss=LEARNED)}
     untrained = {"spec": spec.to_dict(), **make_record(spec)}  # train loss 4.0 vs ln 100 = 4.61
-    assert S.judge([S.REPRODUCED], {"A": [], "B": []}) == (S.NOT_RUN, [])
-    assert S.judge([S.REPRODUCED], {"A": [trained], "B": []}) == (S.INCOMPLETE, [])
-    assert S.judge([S.REPRODUCED], {"A": [trained]}, complete=False) == (S.INCOMPLETE, [])
-    assert S.judge([S.REPRODUCED, S.DIRECTION], {"A": [trained]}) == (S.DIRECTION, [])
-    verdict, notes = S.judge([S.REPRODUCED], {"A": [trained], "B": [untrained]})
-    assert verdict == S.NOT_COMPARABLE
+    assert V.judge([V.REPRODUCED], {"A": [], "B": []}) == (V.NOT_RUN, [])
+    assert V.judge([V.REPRODUCED], {"A": [trained], "B": []}) == (V.INCOMPLETE, [])
+    assert V.judge([V.REPRODUCED], {"A": [trained]}, complete=False) == (V.INCOMPLETE, [])
+    assert V.judge([V.REPRODUCED, V.DIRECTION], {"A": [trained]}) == (V.DIRECTION, [])
+    verdict, notes = V.judge([V.REPRODUCED], {"A": [trained], "B": [untrained]})
+    assert verdict == V.NOT_COMPARABLE
     assert notes == ["B did not learn (final train loss 4.00, chance 4.61)"]
     seed1 = {**untrained, "spec": {**untrained["spec"], "seed": 1}}
-    assert S.did_not_learn({"A": [trained, seed1]}) == [
+    assert V.did_not_learn({"A": [trained, seed1]}) == [
         "A seed 1 did not learn (final train loss 4.00, chance 4.61)"]
 
 
@@ -119,13 +126,13 @@ def test_scoreboard_all_reproduced_when_records_agree_with_paper():
     rows = S.scoreboard_from(all_like_paper(), PROFILE)
     assert len(rows) == 18
     assert len({r.claim for r in rows}) == len(rows)
-    not_run = [r for r in rows if r.verdict == S.NOT_RUN]
+    not_run = [r for r in rows if r.verdict == V.NOT_RUN]
     # Only the datasets we cannot run are missing.
     assert {r.claim.split(":")[0] for r in not_run} == {"Tiny ImageNet", "ImageNet"}
     assert all("--data-dir" in r.command and "not run here" in r.ours for r in not_run)
-    others = [r for r in rows if r.verdict != S.NOT_RUN]
-    assert all(r.verdict == S.REPRODUCED for r in others), [
-        (r.claim, r.verdict, r.parts, r.ours) for r in others if r.verdict != S.REPRODUCED]
+    others = [r for r in rows if r.verdict != V.NOT_RUN]
+    assert all(r.verdict == V.REPRODUCED for r in others), [
+        (r.claim, r.verdict, r.parts, r.ours) for r in others if r.verdict != V.REPRODUCED]
     swap = row(rows, SWAP_BEATS)
     assert "36.0 ± 0.0 % (n=3)" in swap.ours and "+6.00 points" in swap.ours
     assert swap.command == "python -m bnswap experiment headline --profile smoke"
@@ -144,15 +151,15 @@ def test_scoreboard_detects_contradictions():
         spec, acc=30 + 5000 * run.tags["wd_beta"], skew=1.0 - 500 * run.tags["wd_beta"],
         train_loss=LEARNED))
     rows = S.scoreboard_from(data, PROFILE)
-    assert row(rows, SWAP_BEATS).verdict == S.NOT_REPRODUCED
-    assert row(rows, NWDBN_BETWEEN).verdict == S.NOT_REPRODUCED
+    assert row(rows, SWAP_BEATS).verdict == V.NOT_REPRODUCED
+    assert row(rows, NWDBN_BETWEEN).verdict == V.NOT_REPRODUCED
     beta = row(rows, "More weight decay on BN's beta")
-    assert beta.verdict == S.NOT_REPRODUCED and beta.parts == [S.REPRODUCED, S.NOT_REPRODUCED]
+    assert beta.verdict == V.NOT_REPRODUCED and beta.parts == [V.REPRODUCED, V.NOT_REPRODUCED]
 
 
 def test_scoreboard_without_records_is_all_not_run_with_commands():
     rows = S.scoreboard_from({name: [] for name in S.SCOREBOARD_EXPERIMENTS}, PROFILE)
-    assert len(rows) == 18 and all(r.verdict == S.NOT_RUN for r in rows)
+    assert len(rows) == 18 and all(r.verdict == V.NOT_RUN for r in rows)
     assert all(r.command.startswith("python -m bnswap experiment ") for r in rows)
     md = S.scoreboard_markdown(rows)
     assert md.count("\n") == len(rows) + 1 and "not run" in md
@@ -171,10 +178,10 @@ def test_scoreboard_reads_the_store_through_collect(tmp_path):
     assert all(rec is not None for _, _, rec in runs)
     rows = S.scoreboard(PROFILE, results_dir=str(tmp_path / "res"))
     assert len(rows) == 18
-    assert row(rows, SWAP_BEATS).verdict == S.REPRODUCED and "(n=3)" in rows[0].ours
+    assert row(rows, SWAP_BEATS).verdict == V.REPRODUCED and "(n=3)" in rows[0].ours
     # The beta sweep's wd_beta=0 run is the headline's NWDBN run: 1 of its 11 runs is recorded.
     beta = row(rows, "More weight decay on BN's beta")
-    assert beta.verdict == S.INCOMPLETE and beta.ours.startswith("1 of 11 runs")
+    assert beta.verdict == V.INCOMPLETE and beta.ours.startswith("1 of 11 runs")
 
 
 def test_scoreboard_topics():
@@ -211,7 +218,7 @@ def test_a_subset_scoreboard_has_only_the_given_experiments_rows():
     data = all_like_paper()
     rows = S.scoreboard_from({"headline": data["headline"]}, PROFILE)
     assert {r.experiment for r in rows} == {"headline"} and len(rows) == 9
-    assert all(r.verdict != S.NOT_RUN for r in rows)
+    assert all(r.verdict != V.NOT_RUN for r in rows)
     extended = S.rows_for(rows, "extended")
     assert [r.claim.split(" ")[0] for r in extended] == ["NoBN", "Swap's", "Swap's"]
     assert {r.experiment for r in S.scoreboard_from({"table1": data["table1"]}, PROFILE)} == {
@@ -243,13 +250,13 @@ def test_table2_alone_measures_seed_noise_on_its_tanh_runs():
 
     t2 = fake_runs("table2", noisy)
     alone = row(S.scoreboard_from({"table2": t2}, PROFILE), "LeCun Tanh and Softsign")
-    assert alone.parts[2] == S.INCONCLUSIVE and alone.verdict == S.INCONCLUSIVE
+    assert alone.parts[2] == V.INCONCLUSIVE and alone.verdict == V.INCONCLUSIVE
     assert "Softsign: +0.34 points (within seed noise" in alone.ours
     # Given the headline, its pair is the one measured (these fake headline seeds agree exactly).
     headline = fake_runs("headline", headline_like_paper)
     both = row(S.scoreboard_from({"headline": headline, "table2": t2}, PROFILE),
                "LeCun Tanh and Softsign")
-    assert both.parts[2] == S.DIRECTION
+    assert both.parts[2] == V.DIRECTION
 
 
 # ---- runs that did not learn are not comparable (H2) --------------------------------------------
@@ -262,9 +269,9 @@ def test_a_claim_resting_on_a_run_that_did_not_learn_is_not_comparable():
 
     rows = S.scoreboard_from({"headline": headline_with(nobn_untrained)}, PROFILE)
     nobn = row(rows, "NoBN saturates")
-    assert nobn.verdict == S.NOT_COMPARABLE and nobn.parts == [S.REPRODUCED, S.REPRODUCED]
+    assert nobn.verdict == V.NOT_COMPARABLE and nobn.parts == [V.REPRODUCED, V.REPRODUCED]
     assert nobn.ours.startswith("NoBN did not learn (final train loss 4.04, chance 4.61); ")
-    assert all(r.verdict == S.REPRODUCED for r in rows if r is not nobn)
+    assert all(r.verdict == V.REPRODUCED for r in rows if r is not nobn)
 
 
 def test_not_learning_applies_to_every_claim_and_names_the_seed():
@@ -273,7 +280,7 @@ def test_not_learning_applies_to_every_claim_and_names_the_seed():
             body["final"]["train_loss"] = 4.5
 
     rows = S.scoreboard_from({"headline": headline_with(conv_seed1)}, PROFILE)
-    assert all(r.verdict == S.NOT_COMPARABLE for r in rows)  # every headline claim uses Convention
+    assert all(r.verdict == V.NOT_COMPARABLE for r in rows)  # every headline claim uses Convention
     assert all("Convention seed 1 did not learn (final train loss 4.50" in r.ours for r in rows)
 
     def softsign_swap(run, spec):
@@ -283,7 +290,7 @@ def test_not_learning_applies_to_every_claim_and_names_the_seed():
         return body
 
     rows = S.scoreboard_from({"table2": fake_runs("table2", softsign_swap)}, PROFILE)
-    assert [r.verdict for r in rows] == [S.NOT_COMPARABLE] * 2
+    assert [r.verdict for r in rows] == [V.NOT_COMPARABLE] * 2
     assert all("Softsign swap did not learn" in r.ours for r in rows)
 
 
@@ -291,7 +298,7 @@ def test_smoke_runs_that_did_not_learn_are_not_comparable():
     """Smoke runs (1 epoch) stay near chance: their claims cannot be scored."""
     runs = fake_runs("headline", lambda run, spec: make_record(spec))  # train loss 4.0
     rows = S.scoreboard_from({"headline": runs}, PROFILE)
-    assert rows and all(r.verdict == S.NOT_COMPARABLE for r in rows)
+    assert rows and all(r.verdict == V.NOT_COMPARABLE for r in rows)
 
 
 # ---- Appendix A.8: the same final training loss (H3) ---------------------------------------------
@@ -306,14 +313,14 @@ def with_losses(conv_train, swap_train, conv_test, swap_test):
 
 
 @pytest.mark.parametrize("losses, part, verdict", [
-    ((1.0, 1.0, 3.0, 2.0), S.REPRODUCED, S.REPRODUCED),          # the paper: same train loss
-    ((1.0, 0.8, 3.0, 2.0), S.DIRECTION, S.DIRECTION),            # x0.8, closer than test's x0.67
-    ((2.53, 2.27, 2.525, 2.278), S.NOT_REPRODUCED, S.NOT_REPRODUCED),  # ours (cpu): no closer
+    ((1.0, 1.0, 3.0, 2.0), V.REPRODUCED, V.REPRODUCED),          # the paper: same train loss
+    ((1.0, 0.8, 3.0, 2.0), V.DIRECTION, V.DIRECTION),            # x0.8, closer than test's x0.67
+    ((2.53, 2.27, 2.525, 2.278), V.NOT_REPRODUCED, V.NOT_REPRODUCED),  # ours (cpu): no closer
 ])
 def test_learning_curves_need_the_same_final_training_loss(losses, part, verdict):
     curves = row(S.scoreboard_from({"headline": with_losses(*losses)}, PROFILE),
                  "Swap's training loss falls faster")
-    assert curves.parts == [S.REPRODUCED, part, S.REPRODUCED]
+    assert curves.parts == [V.REPRODUCED, part, V.REPRODUCED]
     assert curves.verdict == verdict
     assert "final train loss: Swap" in curves.ours
 
@@ -332,9 +339,9 @@ def with_headline(acc=None, skew=None):
 
 
 @pytest.mark.parametrize("nwdbn, verdict", [
-    (0.8, S.REPRODUCED),          # the paper's direction, far outside the noise
-    (0.151, S.INCONCLUSIVE),      # ours (cpu): +0.001 against a spread of 0.01
-    (0.14, S.NOT_REPRODUCED),     # below Convention
+    (0.8, V.REPRODUCED),          # the paper's direction, far outside the noise
+    (0.151, V.INCONCLUSIVE),      # ours (cpu): +0.001 against a spread of 0.01
+    (0.14, V.NOT_REPRODUCED),     # below Convention
 ])
 def test_nwdbn_leans_more_than_convention(nwdbn, verdict):
     skew = {"Convention": [0.14, 0.15, 0.16], "Swap": [0.70, 0.72, 0.74], "NWDBN": [nwdbn]}
@@ -357,9 +364,9 @@ def test_the_chapters_and_the_scoreboard_share_one_noise_rule(nwdbn):
     noise = "no difference beyond seed noise" in text
     assert noise == (abs(nwdbn - 0.15) < 0.042)
     # Right-signed noise is inconclusive; wrong-signed is not reproduced, noise or not.
-    assert (verdict == S.INCONCLUSIVE) == (noise and nwdbn > 0.15)
-    assert (verdict == S.REPRODUCED) == text.endswith("as in the paper.")
-    assert (verdict == S.NOT_REPRODUCED) == (nwdbn < 0.15)
+    assert (verdict == V.INCONCLUSIVE) == (noise and nwdbn > 0.15)
+    assert (verdict == V.REPRODUCED) == text.endswith("as in the paper.")
+    assert (verdict == V.NOT_REPRODUCED) == (nwdbn < 0.15)
 
 
 def test_single_seed_difference_within_the_headline_spread_is_inconclusive():
@@ -367,10 +374,10 @@ def test_single_seed_difference_within_the_headline_spread_is_inconclusive():
     rows = S.scoreboard_from({"headline": with_headline(acc={**acc, "NWDBN": [30.28]})}, PROFILE)
     between = row(rows, NWDBN_BETWEEN)
     # NWDBN - Convention = +0.28 < 2 * sqrt(0.5^2/1 + 0.3^2/3) = 1.06: noise.
-    assert between.parts == [S.REPRODUCED, S.INCONCLUSIVE] and between.verdict == S.INCONCLUSIVE
+    assert between.parts == [V.REPRODUCED, V.INCONCLUSIVE] and between.verdict == V.INCONCLUSIVE
     assert "NWDBN - Convention +0.28 (within seed noise, 2 SE = 1.06)" in between.ours
     rows = S.scoreboard_from({"headline": with_headline(acc={**acc, "NWDBN": [33.0]})}, PROFILE)
-    assert row(rows, NWDBN_BETWEEN).verdict == S.REPRODUCED
+    assert row(rows, NWDBN_BETWEEN).verdict == V.REPRODUCED
 
 
 def test_softsign_smallest_skewness_gain_is_its_own_part():
@@ -382,11 +389,11 @@ def test_softsign_smallest_skewness_gain_is_its_own_part():
     smallest = row(S.scoreboard_from({"table2": fake_runs("table2", lecun_smallest)}, PROFILE),
                    SMALLEST)
     # Tanh - LeCun Tanh +0.21 (paper +0.48), Tanh - Softsign +0.01 (+1.10), LeCun - Softsign -0.20.
-    assert smallest.parts == [S.DIRECTION, S.DIRECTION, S.NOT_REPRODUCED]
-    assert smallest.verdict == S.NOT_REPRODUCED and "(smallest: LeCun Tanh)" in smallest.ours
+    assert smallest.parts == [V.DIRECTION, V.DIRECTION, V.NOT_REPRODUCED]
+    assert smallest.verdict == V.NOT_REPRODUCED and "(smallest: LeCun Tanh)" in smallest.ours
     like_paper = row(S.scoreboard_from({"table2": fake_runs("table2", table2_like_paper)},
                                        PROFILE), SMALLEST)
-    assert like_paper.parts == [S.REPRODUCED] * 3 and "(smallest: Softsign)" in like_paper.ours
+    assert like_paper.parts == [V.REPRODUCED] * 3 and "(smallest: Softsign)" in like_paper.ours
 
 
 # ---- partial sweeps and depths are incomplete (M5) ---------------------------------------------
@@ -396,23 +403,23 @@ def test_partial_sweep_is_incomplete_with_the_partial_correlation():
     runs = fake_runs("affine_sweep", lambda run, spec: None if run.tags["wd_affine"] == 0.0
                      else sweep_like_paper(run, spec))
     sweep = row(S.scoreboard_from({"affine_sweep": runs}, PROFILE), "More weight decay on Swap")
-    assert sweep.verdict == S.INCOMPLETE
+    assert sweep.verdict == V.INCOMPLETE
     assert sweep.ours.startswith("6 of 7 runs: Spearman ρ(weight decay, sparsity) = +1.00")
     two = fake_runs("affine_sweep", lambda run, spec: sweep_like_paper(run, spec)
                     if run.tags["wd_affine"] in (0.0, 1e-4) else None)
     sweep = row(S.scoreboard_from({"affine_sweep": two}, PROFILE), "More weight decay on Swap")
-    assert sweep.verdict == S.INCOMPLETE and sweep.ours == (
+    assert sweep.verdict == V.INCOMPLETE and sweep.ours == (
         "2 of 7 runs: too few points for a correlation")
     none = fake_runs("beta_sweep", lambda run, spec: None)
     sweep = row(S.scoreboard_from({"beta_sweep": none}, PROFILE), "More weight decay on BN")
-    assert sweep.verdict == S.NOT_RUN and sweep.ours == "not run"
+    assert sweep.verdict == V.NOT_RUN and sweep.ours == "not run"
 
 
 def test_partial_depths_are_incomplete():
     runs = fake_runs("depth", lambda run, spec: make_record(spec, acc=40.0, train_loss=LEARNED)
                      if run.tags["depth"] == 11 else None)
     (depth,) = S.scoreboard_from({"depth": runs}, PROFILE)
-    assert depth.verdict == S.INCOMPLETE and "1 of 9 depths" in depth.ours
+    assert depth.verdict == V.INCOMPLETE and "1 of 9 depths" in depth.ours
 
 
 def test_table1_alone_borrows_the_headline_seed_noise():
