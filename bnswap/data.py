@@ -27,7 +27,6 @@ from typing import Iterable, Iterator
 import numpy as np
 import torch
 
-from .paper import NUM_CLASSES
 
 DATASETS = ("cifar10", "cifar100", "tiny_imagenet", "imagenet")
 IMAGE_SIZE = {"cifar10": 32, "cifar100": 32, "tiny_imagenet": 64, "imagenet": 64}
