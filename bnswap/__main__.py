@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 
 from .activations import ACTIVATIONS
-from .data import DATASETS
-from .experiments import EXPERIMENTS, PROFILES, get_profile, paper_spec
+from .analysis import layer_average
+from .data import DATASETS, DatasetNotFoundError
+from .experiments import EXPERIMENTS, PAPER_ORDERS, PROFILES, get_profile, paper_spec
 from .models import ARCHS
+from .results import CorruptRecordError, MissingRecordError
 from .runner import RunOptions, run_experiments, run_specs
 
 
@@ -18,7 +21,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", default=None,
                    help="where datasets are found (default: $BNSWAP_DATA_DIR, else download)")
     p.add_argument("--results-dir", default=None,
-                   help="results store (default: $BNSWAP_RESULTS_DIR, else ./results)")
+                   help="results store (default: $BNSWAP_RESULTS_DIR, else the repository's "
+                   "results/)")
     p.add_argument("--threads", type=int, default=None, help="torch threads per run")
     p.add_argument("--jobs", type=int, default=1,
                    help="runs trained at once in separate processes (CPU: try 2 with --threads 1)")
@@ -32,12 +36,9 @@ def _opts(a: argparse.Namespace) -> RunOptions:
 def _summary(label: str, record: dict) -> str:
     if record["status"] != "complete":
         return f"{label:28s} FAILED: {record.get('error', '')}"
-    layers = record["layers"]
-    sat = [l["saturation"] for l in layers if l["saturation"] is not None]
-    mean = lambda xs: sum(xs) / len(xs) if xs else float("nan")  # noqa: E731
+    sat, skew, spars = (layer_average(record, m) for m in ("saturation", "skewness", "sparsity"))
     return (f"{label:28s} acc {record['final']['test_acc']:6.2f}%  "
-            f"sat {mean(sat):.3f}  skew {mean([l['skewness'] for l in layers]):.3f}  "
-            f"sparsity {mean([l['sparsity'] for l in layers]):.3f}  "
+            f"sat {sat:.3f}  skew {skew:.3f}  sparsity {spars:.3f}  "
             f"({record['train_seconds']:.0f} s, {record['key']})")
 
 
@@ -62,12 +63,10 @@ def cmd_train(a: argparse.Namespace) -> None:
                                  ("wd_beta", a.wd_bn)) if v is not None}
     spec = spec.replace(**changes)
     prof = get_profile(a.profile)
+    if a.epochs or a.width:  # a profile of its own, so the LR milestones scale with the epochs
+        prof = dataclasses.replace(prof, epochs=a.epochs or prof.epochs,
+                                   width=a.width or prof.width)
     specs = prof.apply(spec)
-    if a.epochs:
-        specs = [s.replace(epochs=a.epochs, milestones=tuple(m for m in s.milestones
-                                                             if m < a.epochs)) for s in specs]
-    if a.width:
-        specs = [s.replace(width=a.width) for s in specs]
     for s, record in zip(specs, run_specs(specs, prof, _opts(a), a.jobs)):
         print(_summary(s.short(), record))
 
@@ -80,13 +79,15 @@ def cmd_measure(a: argparse.Namespace) -> None:
         if record["key"].startswith(a.key):
             if record["status"] != "complete":
                 print(_summary(record["key"], record))
-                continue
+                return
             rows = [{k: l[k] for k in ("layer", "kind", "channels", "saturation", "skewness",
                                        "sparsity")} for l in record["layers"]]
             print(json.dumps({"spec": record["spec"], "final": record["final"], "layers": rows},
                              indent=1))
             return
-    sys.exit(f"no record whose key starts with {a.key!r} in {store.root}")
+    sys.exit(f"no record whose key starts with {a.key!r} in {store.root}: a key is the name of a "
+             f"file there without .json; `python -m bnswap experiment NAME` prints the keys of "
+             f"its runs")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -108,7 +109,7 @@ def main(argv: list[str] | None = None) -> None:
     p = sub.add_parser("train", help="train one configuration at the paper's settings, scaled "
                        "by a profile")
     p.add_argument("--arch", default="vgg16_11", choices=ARCHS)
-    p.add_argument("--order", default="swap", choices=("convention", "swap", "nwdbn", "nobn"))
+    p.add_argument("--order", default="swap", choices=PAPER_ORDERS)
     p.add_argument("--activation", default="tanh", choices=sorted(ACTIVATIONS))
     p.add_argument("--dataset", default="cifar100", choices=DATASETS)
     p.add_argument("--profile", default="cpu", choices=sorted(PROFILES))
@@ -126,7 +127,10 @@ def main(argv: list[str] | None = None) -> None:
     p.set_defaults(func=cmd_measure)
 
     args = parser.parse_args(argv)
-    args.func(args)
+    try:
+        args.func(args)
+    except (DatasetNotFoundError, CorruptRecordError, MissingRecordError, ValueError) as exc:
+        sys.exit(f"error: {exc}")  # these messages say what to do; a traceback would bury them
 
 
 if __name__ == "__main__":

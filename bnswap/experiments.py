@@ -81,14 +81,18 @@ class Profile:
     lr_cap: float | None = None
     """Learning-rate rule: use ``min(paper lr, lr_cap)`` (see the ``cpu`` profile)."""
 
+    def lr_for(self, paper_lr: float) -> float:
+        """The learning rate this profile trains with where the paper used ``paper_lr``."""
+        return paper_lr if self.lr_cap is None else min(paper_lr, self.lr_cap)
+
     def apply(self, spec: RunSpec, min_seeds: int = 1) -> list[RunSpec]:
         """The runs (one per seed, at least ``min_seeds``) that execute ``spec`` under this
-        profile."""
+        profile. The LR milestones are scaled with the epochs (200 epochs with drops at 100 and
+        150 become 10 epochs with drops at 5 and 8)."""
         epochs = self.epochs or spec.epochs
         milestones = tuple(sorted({max(1, round(m * epochs / spec.epochs))
                                    for m in spec.milestones}))
-        lr = spec.lr if self.lr_cap is None else min(spec.lr, self.lr_cap)
-        return [spec.replace(epochs=epochs, milestones=milestones, lr=lr, seed=seed,
+        return [spec.replace(epochs=epochs, milestones=milestones, lr=self.lr_for(spec.lr), seed=seed,
                              width=self.width or spec.width, profile=self.name,
                              train_per_class=self.train_per_class or spec.train_per_class)
                 for seed in range(max(self.seeds, min_seeds))]

@@ -129,8 +129,11 @@ def run_or_load(spec: RunSpec, load_data: Callable[[], "object"], *, store: Stor
     if record is not None:
         return record
     if not training_allowed():
-        raise MissingRecordError(f"no record for {spec.short()} ({store.path(spec).name}) and "
-                                 f"BNSWAP_NO_TRAIN is set; run it with `python -m bnswap train`")
+        raise MissingRecordError(
+            f"no record for {spec.short()} ({store.path(spec).name} in {store.root}) and "
+            f"BNSWAP_NO_TRAIN is set: unset BNSWAP_NO_TRAIN to train it, or train the experiment "
+            f"that lists it (`python -m bnswap experiment NAME --profile {spec.profile}`; "
+            f"`python -m bnswap list` names them)")
     data = load_data()
     ckpt = checkpoint_path(spec, checkpoint_dir)
     base = {"profile": profile or {"name": spec.profile}, "data": data.provenance()}

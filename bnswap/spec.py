@@ -56,7 +56,8 @@ class RunSpec:
             raise ValueError(f"unknown dataset {self.dataset!r}; choose one of: "
                              f"{', '.join(DATASETS)}")
         if self.epochs < 1 or self.batch_size < 2 or self.width <= 0:
-            raise ValueError("epochs must be >= 1, batch_size >= 2 and width > 0")
+            raise ValueError(f"epochs must be >= 1, batch_size >= 2 and width > 0 (got epochs="
+                             f"{self.epochs}, batch_size={self.batch_size}, width={self.width})")
         object.__setattr__(self, "milestones", tuple(int(m) for m in self.milestones))
         object.__setattr__(self, "capture_layers", tuple(int(m) for m in self.capture_layers))
 

@@ -141,3 +141,32 @@ def test_every_package_folder_is_installed() -> None:
     folders = {".".join(p.parent.relative_to(REPO).parts)
                for p in (REPO / "bnswap").rglob("__init__.py")}
     assert folders == listed | {"bnswap"} and "bnswap.report" in folders
+
+
+def test_train_epochs_override_scales_the_lr_milestones(monkeypatch) -> None:
+    """``train --epochs 20`` under the cpu profile (10 epochs, drops after 5 and 8) drops the
+    learning rate after epochs 10 and 15, as the paper's 200-epoch schedule scaled to 20."""
+    import bnswap.__main__ as cli
+
+    seen = []
+    monkeypatch.setattr(cli, "run_specs", lambda specs, prof, opts, jobs: seen.extend(
+        (s, prof) for s in specs) or [])
+    main(["train", "--profile", "cpu", "--epochs", "20", "--width", "0.5"])
+    (spec, prof), = seen
+    assert (spec.epochs, spec.milestones, spec.width) == (20, (10, 15), 0.5)
+    assert (prof.epochs, prof.width) == (20, 0.5)  # the record's profile says so too
+
+
+def test_cli_errors_say_what_to_do_without_a_traceback(tmp_path, capsys) -> None:
+    store = tmp_path / "res"
+    store.mkdir()
+    with pytest.raises(SystemExit) as exc:
+        main(["measure", "0123", "--results-dir", str(store)])
+    assert "no record whose key starts with '0123'" in str(exc.value)
+    assert "python -m bnswap experiment NAME" in str(exc.value)
+    env_missing = str(tmp_path / "nowhere")
+    with pytest.raises(SystemExit) as exc:
+        main(["train", "--profile", "smoke", "--dataset", "cifar10", "--data-dir", env_missing,
+              "--results-dir", str(store), "--no-progress"])
+    assert str(exc.value).startswith("error: dataset 'cifar10' not found")
+    assert "in the data directory" in str(exc.value)

@@ -178,8 +178,7 @@ def pilot_markdown(runs: Runs) -> str:
     for run, spec, rec in runs:
         order = run.tags["order"]
         paper_lr = HYPERPARAMETERS[("vgg", "tanh", order, "cifar100")]["lr"]
-        prof = get_profile(spec.profile)
-        used = paper_lr if prof.lr_cap is None else min(paper_lr, prof.lr_cap)
+        used = get_profile(spec.profile).lr_for(paper_lr)
         acc = f"{final_accuracy(rec):.2f}" if is_complete(rec) else (
             "diverged" if rec is not None else "not run")
         body.append([order.title(), f"{run.tags['lr']:g}", acc, f"{paper_lr:g}",
@@ -190,9 +189,7 @@ def pilot_markdown(runs: Runs) -> str:
 
 def profiles_markdown() -> str:
     """The profiles (:data:`bnswap.experiments.PROFILES`) as a table."""
-    from ..experiments import PROFILES
-
-    from ..experiments import EXPERIMENTS
+    from ..experiments import EXPERIMENTS, PROFILES
 
     body = [[p.name, p.epochs or "paper (200; ImageNet 100)", f"{p.width:g}" if p.width else "1",
              p.seeds, p.train_per_class or "all", f"{p.lr_cap:g}" if p.lr_cap else "none",
@@ -214,7 +211,7 @@ def profiles_markdown() -> str:
 def pilot_summary_markdown(runs: Runs, noise: float = math.nan) -> str:
     """What the profile's learning-rate rule does to each order in the pilot: the rate it picks,
     the rate that scored best, how much the rule costs each order (set against ``noise``, see
-    :func:`seed_gap_noise`), and whether any run diverged."""
+    :func:`bnswap.report.comparison.seed_gap_noise`), and whether any run diverged."""
     from ..experiments import HYPERPARAMETERS, get_profile
 
     by_order: dict[str, dict[float, float]] = {}
@@ -223,8 +220,7 @@ def pilot_summary_markdown(runs: Runs, noise: float = math.nan) -> str:
     for run, spec, rec in runs:
         order = run.tags["order"]
         paper_lr = HYPERPARAMETERS[("vgg", "tanh", order, "cifar100")]["lr"]
-        cap = get_profile(spec.profile).lr_cap
-        used[order] = paper_lr if cap is None else min(paper_lr, cap)
+        used[order] = get_profile(spec.profile).lr_for(paper_lr)
         if is_complete(rec):
             by_order.setdefault(order, {})[run.tags["lr"]] = final_accuracy(rec)
         elif rec is not None:
@@ -250,7 +246,7 @@ def pilot_summary_markdown(runs: Runs, noise: float = math.nan) -> str:
                  f"minus Convention in the pilot would be {shift:.2f} points "
                  f"{'smaller' if favoured == 'Swap' else 'larger'} than with the rule")
         if math.isfinite(noise):
-            text += (f" ({'within' if shift < noise else 'beyond'} the seed noise of a gap "
+            text += (f" ({'within' if shift <= noise else 'beyond'} the seed noise of a gap "
                      f"between two single-seed runs, about {noise:.1f} points)")
         text += "."
     text += (" " + ("Diverged: " + ", ".join(diverged) + "." if diverged else
