@@ -2,8 +2,8 @@
 
 Where the data comes from, in order:
 
-1. the cache (``$BNSWAP_CACHE_DIR``, default ``~/.cache/bnswap``): one ``.pt`` file per dataset
-   and source that loads in well under a second;
+1. the cache (``$BNSWAP_CACHE_DIR``, default ``$XDG_CACHE_HOME/bnswap`` or ``~/.cache/bnswap``):
+   one ``.pt`` file per dataset and source that loads in well under a second;
 2. the data directory (``--data-dir`` or ``$BNSWAP_DATA_DIR``), which may hold
    * ``cifar10-jpg.tar.gz`` / ``cifar100-jpg.tar.gz`` or their extracted ``cifar10/`` /
      ``cifar100/`` class folders: JPEG copies of CIFAR (recorded as source ``jpeg-copy``),
@@ -83,7 +83,8 @@ def resolve_data_dir(explicit: str | os.PathLike | None = None) -> Path | None:
 
 
 def cache_dir() -> Path:
-    """Where converted tensors live: ``$BNSWAP_CACHE_DIR`` or ``~/.cache/bnswap``."""
+    """Where converted tensors live: ``$BNSWAP_CACHE_DIR``, else ``$XDG_CACHE_HOME/bnswap``, else
+    ``~/.cache/bnswap``."""
     value = os.environ.get("BNSWAP_CACHE_DIR")
     if value:
         return Path(value).expanduser()
@@ -236,13 +237,15 @@ def _candidates(name: str, root: Path | None) -> Iterator[tuple[str, Path]]:
             yield kind, path
 
 
-def _normalisation(x: torch.Tensor) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """Per-channel mean and std of uint8 images, as fractions of 255 (float64 sums)."""
-    xs = x.double().div_(255.0) if x.numel() < 2**27 else None
+def _normalisation(x: torch.Tensor, whole_below: int = 2**27
+                   ) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Per-channel mean and (population) std of uint8 images, as fractions of 255 (float64
+    sums); large sets are summed in chunks, with the same result."""
+    xs = x.double().div_(255.0) if x.numel() < whole_below else None
     if xs is None:  # large sets: accumulate in chunks
         s = torch.zeros(3, dtype=torch.float64)
         s2 = torch.zeros(3, dtype=torch.float64)
-        for chunk in x.split(4096):
+        for chunk in x.split(max(1, min(4096, len(x) // 2))):
             c = chunk.double().div_(255.0)
             s += c.sum((0, 2, 3))
             s2 += (c * c).sum((0, 2, 3))
@@ -250,7 +253,7 @@ def _normalisation(x: torch.Tensor) -> tuple[tuple[float, ...], tuple[float, ...
         mean = s / n
         std = (s2 / n - mean**2).sqrt()
     else:
-        mean, std = xs.mean((0, 2, 3)), xs.std((0, 2, 3))
+        mean, std = xs.mean((0, 2, 3)), xs.std((0, 2, 3), correction=0)
     return tuple(round(float(v), 6) for v in mean), tuple(round(float(v), 6) for v in std)
 
 

@@ -315,3 +315,15 @@ def test_shared_cifar10_archive(shared_data_dir: Path) -> None:
     finally:
         for path in cache_files():  # ~180 MB: do not leave it in the test's temporary folder
             path.unlink()
+
+
+def test_normalisation_is_the_population_std_whole_or_in_chunks():
+    """Both paths (the whole set at once, and chunked sums for large sets) give numpy's
+    population mean and std per channel."""
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randint(0, 256, (7, 3, 2, 2), dtype=torch.uint8, generator=gen)
+    ref = x.double().numpy() / 255.0
+    want_mean, want_std = ref.mean((0, 2, 3)), ref.std((0, 2, 3))  # ddof=0
+    for whole_below in (2**27, 1):  # whole, then chunked
+        mean, std = data_module._normalisation(x, whole_below=whole_below)
+        assert np.allclose(mean, want_mean, atol=1e-6) and np.allclose(std, want_std, atol=1e-6)
