@@ -25,14 +25,18 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
 from .activations import LECUN_SCALE, activation_info
+from .paper import ACTIVATION_NAMES
+
+if TYPE_CHECKING:
+    import ipywidgets
+    from matplotlib.figure import Figure
 
 EXPLORER_ACTIVATIONS = ("tanh", "lecun_tanh", "softsign")
-LABELS = {"tanh": "Tanh", "lecun_tanh": "LeCun Tanh", "softsign": "Softsign"}
 HALF_WIDTH = 10.0
 """Integration range in standard units: z in [-HALF_WIDTH, HALF_WIDTH]."""
 
@@ -109,8 +113,8 @@ class OutputStats:
     """E|Z|, the mean absolute BN output (BN makes E[Z] = 0 and std(Z) = 1)."""
 
 
-def output_stats(activation: str, mu, sigma, *, panels: int = 8,
-                 order: int = 16) -> OutputStats:
+def output_stats(activation: str, mu: float | np.ndarray, sigma: float | np.ndarray, *,
+                 panels: int = 8, order: int = 16) -> OutputStats:
     """Exact (quadrature) statistics of act(X) for X ~ N(mu, sigma^2); ``mu`` and ``sigma``
     broadcast against each other (sigma > 0)."""
     _check(activation)
@@ -145,7 +149,7 @@ def output_stats(activation: str, mu, sigma, *, panels: int = 8,
                        1.0 - saturation, bn_mean_abs)
 
 
-def output_stats_quad(activation: str, mu: float, sigma: float) -> dict:
+def output_stats_quad(activation: str, mu: float, sigma: float) -> dict[str, float]:
     """The same statistics for one point with adaptive ``scipy.integrate.quad`` (slow; a check)."""
     from scipy import integrate
 
@@ -183,7 +187,9 @@ def default_axes(mu_step: float = 0.1, sigma_step: float = 0.1) -> tuple[np.ndar
     return mus, sigmas
 
 
-def grid(mus=None, sigmas=None, activations=EXPLORER_ACTIVATIONS) -> dict[str, OutputStats]:
+def grid(mus: Sequence[float] | np.ndarray | None = None,
+         sigmas: Sequence[float] | np.ndarray | None = None,
+         activations: Sequence[str] = EXPLORER_ACTIVATIONS) -> dict[str, OutputStats]:
     """:class:`OutputStats` on the (mu, sigma) grid for each activation: arrays [len(mu),
     len(sigma)]."""
     if mus is None or sigmas is None:
@@ -200,13 +206,15 @@ def _norm_cdf(x: np.ndarray) -> np.ndarray:
     return ndtr(x)
 
 
-def input_histogram(mu: float, sigma: float, bins: int = 60, span: float = 6.0):
+def input_histogram(mu: float, sigma: float, bins: int = 60,
+                    span: float = 6.0) -> tuple[np.ndarray, np.ndarray]:
     """Exact bin probabilities of X ~ N(mu, sigma^2) on [-span, span]: (edges, masses)."""
     edges = np.linspace(-span, span, bins + 1)
     return edges, np.diff(_norm_cdf((edges - mu) / sigma))
 
 
-def output_histogram(activation: str, mu: float, sigma: float, bins: int = 60):
+def output_histogram(activation: str, mu: float, sigma: float,
+                     bins: int = 60) -> tuple[np.ndarray, np.ndarray]:
     """Exact bin probabilities of Y = act(X) on the output range: (edges, masses)."""
     info = activation_info(activation)
     edges = np.linspace(info.low, info.high, bins + 1)
@@ -233,13 +241,13 @@ def summary(activation: str, mu: float, sigma: float) -> dict[str, float]:
 # ---- figures ----------------------------------------------------------------------------------
 
 
-def plot_skewness_heatmaps(stats: dict[str, OutputStats], absolute: bool = True):
+def plot_skewness_heatmaps(stats: dict[str, OutputStats], absolute: bool = True) -> Figure:
     """One heatmap of (absolute) output skewness over (mu, sigma) per activation (Figure 12)."""
-    import matplotlib.pyplot as plt
+    from .plots import new_figure
 
     acts = list(stats)
-    fig, axes = plt.subplots(1, len(acts), figsize=(4.2 * len(acts), 3.6), squeeze=False,
-                             constrained_layout=True)
+    fig = new_figure(4.2 * len(acts), 3.6)
+    axes = fig.subplots(1, len(acts), squeeze=False)
     vmax = max(float(np.nanmax(np.abs(s.skewness))) for s in stats.values())
     for ax, act in zip(axes[0], acts):
         s = stats[act]
@@ -247,7 +255,7 @@ def plot_skewness_heatmaps(stats: dict[str, OutputStats], absolute: bool = True)
         values = np.abs(s.skewness) if absolute else s.skewness
         im = ax.pcolormesh(mus, sigmas, values.T, shading="nearest", cmap="magma" if absolute
                            else "RdBu_r", vmin=0 if absolute else -vmax, vmax=vmax)
-        ax.set_title(LABELS[act])
+        ax.set_title(ACTIVATION_NAMES[act])
         ax.set_xlabel(r"input mean $\mu$")
         ax.set_ylabel(r"input std $\sigma$")
     fig.colorbar(im, ax=axes[0].tolist(), label="|skewness| of act(X)" if absolute
@@ -255,28 +263,31 @@ def plot_skewness_heatmaps(stats: dict[str, OutputStats], absolute: bool = True)
     return fig
 
 
-def plot_skewness_profiles(stats: OutputStats, mus=(0.5, 1.0, 1.5, 2.0, 2.5, 3.0)):
+def plot_skewness_profiles(stats: OutputStats,
+                           mus: Sequence[float] = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0)) -> Figure:
     """Skewness of act(X) against sigma for a few input means (one line per mu)."""
-    import matplotlib.pyplot as plt
+    from .plots import new_figure
 
-    fig, ax = plt.subplots(figsize=(6, 3.6), constrained_layout=True)
+    fig = new_figure(6, 3.6)
+    ax = fig.subplots()
     all_mus = stats.mu[:, 0]
     sigmas = stats.sigma[0, :]
     for m in mus:
         i = int(np.argmin(np.abs(all_mus - m)))
         ax.plot(sigmas, np.abs(stats.skewness[i]), label=fr"$\mu$ = {all_mus[i]:g}")
     ax.set_xlabel(r"input std $\sigma$")
-    ax.set_ylabel(f"|skewness| of {LABELS[stats.activation]} output")
+    ax.set_ylabel(f"|skewness| of {ACTIVATION_NAMES[stats.activation]} output")
     ax.legend(fontsize=8, ncol=2)
     return fig
 
 
-def plot_point(activation: str, mu: float, sigma: float, bins: int = 60):
+def plot_point(activation: str, mu: float, sigma: float, bins: int = 60) -> Figure:
     """Input, activation output and BN output histograms (exact bin masses) for one point."""
-    import matplotlib.pyplot as plt
+    from .plots import new_figure
 
     s = summary(activation, mu, sigma)
-    fig, axes = plt.subplots(1, 3, figsize=(11, 3.0), constrained_layout=True)
+    fig = new_figure(11, 3.0)
+    axes = fig.subplots(1, 3)
     e, p = input_histogram(mu, sigma, bins)
     axes[0].bar(e[:-1], p, width=np.diff(e), align="edge", color="tab:gray")
     axes[0].set_xlabel("x (input)")
@@ -284,7 +295,7 @@ def plot_point(activation: str, mu: float, sigma: float, bins: int = 60):
     e, p = output_histogram(activation, mu, sigma, bins)
     axes[1].bar(e[:-1], p, width=np.diff(e), align="edge", color="tab:blue")
     axes[1].axvline(s["mean"], color="k", lw=1, ls="--")
-    axes[1].set_xlabel(f"y = {LABELS[activation]}(x)")
+    axes[1].set_xlabel(f"y = {ACTIVATION_NAMES[activation]}(x)")
     axes[1].set_title(f"skewness {s['skewness']:+.3f}, saturation {s['saturation']:.3f}")
     z = (e - s["mean"]) / s["std"] if s["std"] > 0 else e * 0
     axes[2].bar(z[:-1], p, width=np.diff(z), align="edge", color="tab:orange")
@@ -299,24 +310,24 @@ def plot_point(activation: str, mu: float, sigma: float, bins: int = 60):
 # ---- live panel (Jupyter / Colab) ---------------------------------------------------------------
 
 
-def widget_panel(mu: float = 1.0, sigma: float = 1.5, activation: str = "tanh"):
+def widget_panel(mu: float = 1.0, sigma: float = 1.5,
+                 activation: str = "tanh") -> ipywidgets.VBox:
     """An ipywidgets panel: sliders for mu and sigma, a dropdown for the activation; redraws the
-    three histograms and the readouts on every change. Needs a live kernel."""
+    three histograms and the readouts on every change. Needs a live kernel with matplotlib's
+    inline backend (``%matplotlib inline``, as every chapter starts), which displays figures."""
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
     from IPython.display import display
 
     mu_w = widgets.FloatSlider(value=mu, min=-3, max=3, step=0.05, description="mu")
     sigma_w = widgets.FloatSlider(value=sigma, min=0.05, max=4, step=0.05, description="sigma")
-    act_w = widgets.Dropdown(options=[(LABELS[a], a) for a in EXPLORER_ACTIVATIONS],
+    act_w = widgets.Dropdown(options=[(ACTIVATION_NAMES[a], a) for a in EXPLORER_ACTIVATIONS],
                              value=activation, description="activation")
     out = widgets.Output()
 
-    def redraw(*_):
+    def redraw(*_: Any) -> None:
         with out:
             out.clear_output(wait=True)
-            fig = plot_point(act_w.value, mu_w.value, sigma_w.value)
-            plt.show(fig)
+            display(plot_point(act_w.value, mu_w.value, sigma_w.value))
             s = summary(act_w.value, mu_w.value, sigma_w.value)
             print(f"output mean {s['mean']:+.4f}  std {s['std']:.4f}  skewness "
                   f"{s['skewness']:+.4f}  saturation {s['saturation']:.4f}  | after BN: "
@@ -335,7 +346,9 @@ def widget_panel(mu: float = 1.0, sigma: float = 1.5, activation: str = "tanh"):
 _FIELDS = ("mean", "std", "skewness", "saturation", "bn_sparsity")
 
 
-def static_payload(mus=None, sigmas=None, scale: int = 1000) -> dict:
+def static_payload(mus: Sequence[float] | np.ndarray | None = None,
+                   sigmas: Sequence[float] | np.ndarray | None = None,
+                   scale: int = 1000) -> dict[str, Any]:
     """The precomputed grid the HTML explorer carries: per activation and field, integers
     round(value * scale) in mu-major order (compact, and exact to 1/scale)."""
     stats = grid(mus, sigmas)
@@ -346,12 +359,12 @@ def static_payload(mus=None, sigmas=None, scale: int = 1000) -> dict:
     for act, s in stats.items():
         info = activation_info(act)
         fields = {f: [int(v) for v in np.rint(getattr(s, f) * scale).ravel()] for f in _FIELDS}
-        payload["activations"][act] = {"label": LABELS[act], "low": info.low, "high": info.high,
-                                       **fields}
+        payload["activations"][act] = {"label": ACTIVATION_NAMES[act], "low": info.low,
+                                       "high": info.high, **fields}
     return payload
 
 
-def static_html(payload: dict | None = None, element_id: str = "bnswap-explorer",
+def static_html(payload: dict[str, Any] | None = None, element_id: str = "bnswap-explorer",
                 mu: float = 1.0, sigma: float = 1.5) -> str:
     """A self-contained HTML+JS explorer (no kernel, no external files): sliders for mu and sigma,
     an activation selector, readouts from the precomputed grid and SVG histograms with exact bin
@@ -464,7 +477,7 @@ _TEMPLATE = r"""<div id="@ID@" class="bnswap-explorer" style="font-family:sans-s
 </div>"""
 
 
-def skewness_peaks(stats: OutputStats) -> list[dict[str, float]]:
+def skewness_peaks(stats: OutputStats) -> list[dict[str, float | None]]:
     """For each input mean on the grid: the input std at which |skewness| peaks, the peak, and
     the distance in sigma from the peak to where |skewness| has fallen to half of it, below
     (``half_below``) and above (``half_above``; ``None`` when it is still above half at the grid's
@@ -518,15 +531,17 @@ def points_markdown(points: Sequence[tuple[str, float, float]]) -> str:
                            "sparsity after BN"], rows)
 
 
-def plot_sparsity_heatmaps(stats: OutputStats):
+def plot_sparsity_heatmaps(stats: OutputStats) -> Figure:
     """Sparsity of act(X) itself (what a Convention block outputs, 1 - saturation) next to the
     sparsity after a following BN (what a Swap block outputs), over (mu, sigma)."""
-    import matplotlib.pyplot as plt
+    from .plots import new_figure
 
-    fig, axes = plt.subplots(1, 2, figsize=(9.5, 3.6), constrained_layout=True)
+    fig = new_figure(9.5, 3.6)
+    axes = fig.subplots(1, 2)
     mus, sigmas = stats.mu[:, 0], stats.sigma[0, :]
-    panels = ((stats.raw_sparsity, f"{LABELS[stats.activation]} output (no BN after)"),
-              (stats.bn_sparsity, f"BN({LABELS[stats.activation]} output)"))
+    name = ACTIVATION_NAMES[stats.activation]
+    panels = ((stats.raw_sparsity, f"{name} output (no BN after)"),
+              (stats.bn_sparsity, f"BN({name} output)"))
     for ax, (values, title) in zip(axes, panels):
         im = ax.pcolormesh(mus, sigmas, values.T, shading="nearest", cmap="viridis", vmin=0,
                            vmax=1)

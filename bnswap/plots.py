@@ -8,9 +8,10 @@ without records shows a "not run" note instead of failing. Figure numbers refer 
 from __future__ import annotations
 
 import math
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.transforms import blended_transform_factory
@@ -37,7 +38,7 @@ def new_figure(width: float = 6.4, height: float = 4.0) -> Figure:
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def not_run(ax, text: str = "not run") -> None:
+def not_run(ax: Axes, text: str = "not run") -> None:
     """Mark an empty panel: no records for it (yet)."""
     ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, fontsize=10,
             color="0.4", wrap=True)
@@ -105,9 +106,9 @@ def block_diagram() -> Figure:
 # ---- per-layer metrics (Figures 3, 4, 9, 10, 13, 14) ----------------------------------------------
 
 
-def layer_lines(groups: Mapping[str, Sequence[dict]], metric: str, ax=None, title: str | None = None,
-                styles: Mapping[str, dict] | None = None, colors: Mapping[str, str] | None = None,
-                legend: bool = True) -> Figure:
+def layer_lines(groups: Mapping[str, Sequence[dict]], metric: str, ax: Axes | None = None,
+                title: str | None = None, styles: Mapping[str, dict] | None = None,
+                colors: Mapping[str, str] | None = None, legend: bool = True) -> Figure:
     """Per-layer ``metric`` (mean over seeds, shaded ± one std when there are several seeds) for
     each label of ``groups`` (``{label: [records]}``); labels without records are listed as not
     run."""
@@ -149,7 +150,7 @@ def layer_lines(groups: Mapping[str, Sequence[dict]], metric: str, ax=None, titl
 
 
 def metric_panels(groups: Mapping[str, Sequence[dict]], metrics: Sequence[str] = ("saturation",
-                  "skewness"), width: float = 10.0, **kw) -> Figure:
+                  "skewness"), width: float = 10.0, **kw: Any) -> Figure:
     """One :func:`layer_lines` panel per metric, side by side (e.g. Figure 10)."""
     fig = new_figure(width, 3.8)
     axes = fig.subplots(1, len(metrics))
@@ -219,11 +220,15 @@ def setting_lines(points: Sequence[A.SweepPoint], metric: str, setting_name: str
 # ---- distributions (Figures 1, 8) --------------------------------------------------------------
 
 
-def _hist(ax, values, c, bins=np.linspace(-1, 1, 41), density=True):
+def _hist(ax: Axes, values, c, bins=np.linspace(-1, 1, 41), density=True):
     ax.hist(values, bins=bins, color=c, alpha=0.85, density=density)
 
 
-def channel_vs_layer(records: Mapping[str, dict | None], layer: int = 7,
+# Default ``layer``s below: bnswap.experiments.HEADLINE_CAPTURES = (4, 7), the blocks the headline
+# runs capture, as literals (that module imports torch; tests/test_plots.py checks they agree).
+
+
+def channel_vs_layer(records: Mapping[str, dict | None], layer: int = 7,  # HEADLINE_CAPTURES[1]
                      channels: int = 10) -> Figure:
     """Figure 1: for each model, the histogram of a whole layer's activation outputs (left) and of
     ``channels`` single channels of it (right), from the captured samples of 0-based block
@@ -265,7 +270,8 @@ def _bound(rec: dict | None) -> float:
     return activation_info(rec["spec"]["activation"]).bound or 1.0
 
 
-def block_outputs(records: Mapping[str, dict | None], layer: int = 4, channels: int = 3) -> Figure:
+def block_outputs(records: Mapping[str, dict | None], layer: int = 4,  # HEADLINE_CAPTURES[0]
+                  channels: int = 3) -> Figure:
     """Figure 8: block-output distributions of ``channels`` channels of 0-based block ``layer``,
     one row per model (Convention, NWDBN, Swap). Each panel states the channel's sparsity."""
     labels = list(records)
@@ -296,7 +302,7 @@ def block_outputs(records: Mapping[str, dict | None], layer: int = 4, channels: 
 
 
 def learning_curves(groups: Mapping[str, Sequence[dict]], key: str = "train_loss",
-                    ax=None) -> Figure:
+                    ax: Axes | None = None) -> Figure:
     """Figures 16 (``train_loss``) and 17 (``test_loss``): mean over seeds per epoch."""
     fig = None
     if ax is None:
@@ -406,7 +412,8 @@ def bn_after_tanh(settings: Sequence[tuple[float, float]] = ((0.0, 0.5), (0.0, 3
     return fig
 
 
-def activation_shapes(names: Sequence[str] = ("tanh", "lecun_tanh", "softsign"), ax=None) -> Figure:
+def activation_shapes(names: Sequence[str] = ("tanh", "lecun_tanh", "softsign"),
+                      ax: Axes | None = None) -> Figure:
     """Figure 13 (left): the bounded activations on [-5, 5]."""
     from .activations import activation_info
 

@@ -150,3 +150,20 @@ def test_points_markdown():
     assert lines[3].split("|")[3].strip() == "+0.00"
     assert lines[2].split("|")[3].strip().startswith("-")
     assert lines[4].split("|")[3].strip().startswith("+")
+
+
+def test_figures_are_stand_alone():
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    from bnswap.paper import ACTIVATION_NAMES
+
+    before = plt.get_fignums()
+    stats = ex.grid(*ex.default_axes(0.5, 0.5))
+    figs = [ex.plot_skewness_heatmaps(stats), ex.plot_skewness_profiles(stats["tanh"]),
+            ex.plot_point("softsign", 1.0, 1.5), ex.plot_sparsity_heatmaps(stats["lecun_tanh"])]
+    assert all(isinstance(f, Figure) for f in figs)
+    assert plt.get_fignums() == before, "the explorer's figures must not go through pyplot"
+    assert [ax.get_title() for ax in figs[0].axes[:3]] == [
+        ACTIVATION_NAMES[a] for a in ex.EXPLORER_ACTIVATIONS]
+    assert figs[2].axes[1].get_xlabel() == "y = Softsign(x)"

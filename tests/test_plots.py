@@ -30,3 +30,15 @@ def test_gradient_and_block_output_panels_have_y_labels():
     fig = P.block_outputs({k: g[k][0] for k in ("Convention", "Swap")}, layer=4)
     first_column = fig.axes[::3]
     assert all(ax.get_ylabel() == "density" for ax in first_column)
+
+
+def test_default_layers_are_the_headline_captures():
+    import inspect
+
+    from bnswap.experiments import HEADLINE_CAPTURES
+
+    def default(fn):
+        return inspect.signature(fn).parameters["layer"].default
+
+    # plots.py keeps literals (bnswap.experiments imports torch): they must stay in step
+    assert (default(P.block_outputs), default(P.channel_vs_layer)) == HEADLINE_CAPTURES
