@@ -16,7 +16,8 @@ unit-tested (``tests/test_analysis.py``).
   :func:`seed_noise` and :func:`noisy_contrast` give a single-seed contrast the seed-to-seed
   spread measured elsewhere as its error.
 * :func:`learned` and :func:`chance_loss` — whether a run fit its training set at all.
-* The claims and their verdicts live in :mod:`bnswap.scoreboard`; the chapters' sentences and
+* The claims live in :mod:`bnswap.scoreboard`, their verdict rules in :mod:`bnswap.verdicts`;
+  the chapters' sentences and
   tables in :mod:`bnswap.report`; synthetic distributions in :mod:`bnswap.distributions`.
 """
 

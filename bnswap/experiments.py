@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from .paper import paper
 from .spec import RunSpec
 
 # ---- Appendix A.1, Tables 3-6: (lr, weight decay) by (arch, activation, order, dataset) --------
@@ -200,7 +201,7 @@ def _pilot() -> Experiment:
 
 
 def _beta_sweep() -> Experiment:
-    values = [round(i * 1e-4, 6) for i in range(11)]
+    values = paper("beta_sweep_values")
     runs = [LabelledRun(f"wd_beta={v:g}",
                         _headline_twin(paper_spec("vgg16_11", "nwdbn", "tanh", CIFAR100, wd_beta=v)),
                         {"wd_beta": v})
@@ -210,7 +211,7 @@ def _beta_sweep() -> Experiment:
 
 
 def _affine_sweep() -> Experiment:
-    values = [0.0, 1e-6, 5e-6, 1e-5, 5e-5, 1e-4, 5e-4]
+    values = paper("affine_sweep_values")
     runs = [LabelledRun(f"wd_affine={v:g}",
                         _headline_twin(paper_spec("vgg16_11", "swap", "tanh", CIFAR100,
                                                   wd_gamma=v, wd_beta=v)),

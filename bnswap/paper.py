@@ -26,6 +26,7 @@ NUM_CLASSES = {"cifar10": 10, "cifar100": 100, "tiny_imagenet": 200, "imagenet":
 # How the book names the datasets and activations (the paper's spelling).
 DATASET_NAMES = {"cifar10": "CIFAR-10", "cifar100": "CIFAR-100", "tiny_imagenet": "Tiny ImageNet",
                  "imagenet": "ImageNet"}
+ARCH_NAMES = {"vgg16": "VGG16", "mobilenet": "MobileNet"}  # Table 1's architectures
 ACTIVATION_NAMES = {"tanh": "Tanh", "lecun_tanh": "LeCun Tanh", "softsign": "Softsign",
                     "relu": "ReLU", "shifted_tanh": "shifted Tanh"}
 

@@ -20,7 +20,7 @@ from .analysis import (GRADIENT_KEYS, NOISE_Z, Contrast, Runs, Stat, accuracy, a
                        gradient_profile, group_by, is_complete, max_metric, noisy_contrast,
                        sample_skewness, seed_noise, shallow_layers, signed, sweep_points,
                        within_noise)
-from .paper import ACTIVATION_NAMES, DATASET_NAMES, paper
+from .paper import ACTIVATION_NAMES, ARCH_NAMES, DATASET_NAMES, paper
 from .report import describe_setup, markdown_table, run_command, seeds_text
 from .verdicts import (NOISE_PAIR, NOT_RUN, SAME_LOSS, VERDICTS, VERDICT_RULES, judge, verdict_best,
                        verdict_correlation, verdict_difference, verdict_similar, verdict_symmetric)
@@ -402,7 +402,7 @@ def _table1(ctx: _Context, name: str) -> list[Row]:
     from .data import HOW_TO_GET
 
     t1 = paper("table1")
-    archs = {"vgg16": "VGG16", "mobilenet": "MobileNet"}
+    archs = ARCH_NAMES
     rows = []
     for ds, ds_name in DATASET_NAMES.items():
         sub = [t for t in ctx.runs(name) if t[0].tags.get("dataset") == ds]

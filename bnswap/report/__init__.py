@@ -39,6 +39,6 @@ __all__ = [
     "pilot_summary_markdown", "seed_gap_noise", "seed_spread_markdown", "describe_gap",
     "skewness_order_markdown", "sweep_markdown", "saturation_summary", "channel_summary",
     "saturation_blocks_markdown", "dataset_instructions", "depth_markdown", "gradient_markdown",
-    "learning_markdown", "nobn_markdown", "fit_markdown", "blocks_after_pooling", "pooling_markdown",
-    "activation_gains_markdown", "shifted_tanh_markdown",
+    "learning_markdown", "nobn_markdown", "fit_markdown", "blocks_after_pooling",
+    "pooling_markdown", "activation_gains_markdown", "shifted_tanh_markdown",
 ]

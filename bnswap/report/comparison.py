@@ -8,6 +8,7 @@ from typing import Sequence
 
 from ..analysis import (NOISE_Z, Contrast, Runs, Stat, accuracy, average_metric, correlation,
                         noisy_contrast, seed_noise, signed, sweep_points, within_noise)
+from ..verdicts import WEAK_R
 
 
 def seed_gap_noise(groups: dict[str, list[dict]], a: str | None = None, b: str | None = None,
@@ -47,13 +48,12 @@ def seed_spread_markdown(groups: dict[str, list[dict]], labels: Sequence[str] = 
                 "seeds on record.")
     parts = ", ".join(f"{k} {s.format(1, '%')}" for k, s in measured.items())
     ranges = ", ".join(f"{k} {max(s.values) - min(s.values):.1f}" for k, s in measured.items())
-    worst = max(s.std for s in measured.values())
+    noise = seed_gap_noise(groups, labels=labels)  # two single-seed runs: NOISE_Z √2 spread
     return (f"Seed-to-seed spread, measured: {parts} (mean ± sample standard deviation over "
             f"seeds). The range from the worst to the best seed is {ranges} points. A difference "
             f"between two single-seed runs has a standard deviation of about "
-            f"{math.sqrt(2) * worst:.1f} points (√2 × the larger spread), so single-seed gaps "
-            f"smaller than about {NOISE_Z * math.sqrt(2) * worst:.1f} points are within seed "
-            "noise.")
+            f"{noise / NOISE_Z:.1f} points (√2 × the larger spread), so single-seed gaps "
+            f"smaller than about {noise:.1f} points are within seed noise.")
 
 
 def describe_gap(ours: Contrast, paper_effect: float, unit: str = "points",
@@ -69,7 +69,8 @@ def describe_gap(ours: Contrast, paper_effect: float, unit: str = "points",
     o = f"{signed(ours.value, digits)} {unit}".rstrip()
     within = ""
     if not math.isfinite(ours.se) and math.isfinite(noise):
-        side = "within" if abs(ours.value) <= noise else "outside"  # as analysis.within_noise
+        inside = within_noise(Contrast(ours.value, noise / NOISE_Z, ours.n))
+        side = "within" if inside else "outside"
         within = (f"; that is {side} seed noise ({NOISE_Z:g} standard errors, counting a single "
                   f"seed with the headline pair's spread: {noise:.{digits}f} {unit}".rstrip() + ")")
     if ours.value == 0 or math.copysign(1, ours.value) != math.copysign(1, paper_effect):
@@ -119,7 +120,8 @@ def skewness_order_markdown(groups: dict[str, Sequence[dict]], more: str = "NWDB
 
 
 def sweep_markdown(runs: Runs, tag: str, metric: str, setting_sign: int, setting_name: str,
-                   metric_name: str, paper_accuracy: str = "positive", weak: float = 0.2) -> str:
+                   metric_name: str, paper_accuracy: str = "positive",
+                   weak: float = WEAK_R) -> str:
     """A sweep (Figures 5 and 7) on our records: Spearman's rho between the swept setting and the
     layer-averaged ``metric`` and Pearson's r between that metric and accuracy, each with the
     sign the paper reports (``setting_sign``; accuracy rises with the metric in both sweeps),

@@ -11,7 +11,9 @@ import numpy as np
 from ..analysis import (GRADIENT_KEYS, LEARNED_FRACTION, Runs, accuracy, aggregate, average_metric,
                         chance_loss, contrast, gradient_profile, group_by, layer_profile, learned,
                         shallow_layers, signed)
-from ..paper import ACTIVATION_NAMES, DATASET_NAMES, NUM_CLASSES, PAPER, TABLE1_COLUMNS, paper
+from ..paper import (ACTIVATION_NAMES, ARCH_NAMES, DATASET_NAMES, NUM_CLASSES, PAPER,
+                     TABLE1_COLUMNS, paper)
+from ..verdicts import SAME_LOSS
 from .comparison import describe_gap
 from .markdown import markdown_table, run_command
 
@@ -26,17 +28,16 @@ def table1_markdown(runs: Runs) -> str:
     say how to get them."""
     g = group_by(runs, "dataset", "arch", "activation", "order")
     t1 = paper("table1")
-    headers = ["Dataset"] + [f"{'VGG16' if a == 'vgg16' else 'MobileNet'} {ACTIVATION_NAMES[act]} "
-                             f"{o.title()}" for a, act, o in TABLE1_COLUMNS]
+    headers = ["Dataset"] + [f"{ARCH_NAMES[a]} {ACTIVATION_NAMES[act]} {o.title()}"
+                             for a, act, o in TABLE1_COLUMNS]
     body = []
     for ds, name in DATASET_NAMES.items():
         cells = [g.get((ds, *c), []) for c in TABLE1_COLUMNS]
-        if not any(cells) and ds in ("tiny_imagenet", "imagenet"):
-            body.append([f"{name} (paper)"] + [f"{t1[(ds, *c)]:g}" for c in TABLE1_COLUMNS])
-            body.append([f"{name} (ours)"] + ["not run here"] * len(TABLE1_COLUMNS))
-            continue
         body.append([f"{name} (paper)"] + [f"{t1[(ds, *c)]:g}" for c in TABLE1_COLUMNS])
-        body.append([f"{name} (ours)"] + [_acc_cell(c) for c in cells])
+        if not any(cells) and ds in ("tiny_imagenet", "imagenet"):
+            body.append([f"{name} (ours)"] + ["not run here"] * len(TABLE1_COLUMNS))
+        else:
+            body.append([f"{name} (ours)"] + [_acc_cell(c) for c in cells])
     return markdown_table(headers, body)
 
 
@@ -163,7 +164,7 @@ def nobn_markdown(groups: dict[str, Sequence[dict]]) -> str:
 
 
 def fit_markdown(groups: dict[str, Sequence[dict]], labels: Sequence[str] = ("Convention", "Swap"),
-                 similar: float = 1.1, overfit: float = 2.0) -> str:
+                 similar: float = SAME_LOSS, overfit: float = 2.0) -> str:
     """Appendix A.8 on our records: the final training loss of ``labels`` (the paper: about the
     same) and the gap between training and test accuracy of each (a gain "in generalisation"
     needs one). Losses within a factor ``similar`` count as the same; a model whose training
