@@ -109,8 +109,6 @@ ACTIVATIONS: dict[str, ActivationInfo] = {
     ),
 }
 
-BOUNDED = tuple(name for name, info in ACTIVATIONS.items() if info.bound is not None)
-
 
 def activation_info(name: str) -> ActivationInfo:
     """Look an activation up by name; unknown names raise a ValueError listing the valid ones."""

@@ -29,7 +29,6 @@ import torch
 
 
 DATASETS = ("cifar10", "cifar100", "tiny_imagenet", "imagenet")
-IMAGE_SIZE = {"cifar10": 32, "cifar100": 32, "tiny_imagenet": 64, "imagenet": 64}
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp")
 CACHE_FORMAT = 1
 

@@ -353,10 +353,12 @@ def gradient_scales(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> list[
     """Appendix A.7 / Figure 15 for one batch, per block: mean |input of the weight layer|,
     mean |gradient of the weight|, mean |gradient at the activation's input|.
 
-    Runs one forward/backward pass in train mode (BN in batch mode, as during training) and
-    leaves the model's gradients zeroed.
+    Runs one forward/backward pass in train mode (BN in batch mode, as during training); the
+    model's gradients are cleared and its buffers (BN's running statistics) restored afterwards,
+    so the pass leaves the trained model as it was.
     """
     was_training = model.training
+    buffers = {name: b.detach().clone() for name, b in model.named_buffers()}
     model.train()
     model.zero_grad(set_to_none=True)
     bl = blocks(model)
@@ -382,5 +384,8 @@ def gradient_scales(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> list[
     for row, b in zip(rows, bl):
         row["weight_grad"] = float(b.weight.weight.grad.abs().mean())
     model.zero_grad(set_to_none=True)
+    with torch.no_grad():
+        for name, b in model.named_buffers():
+            b.copy_(buffers[name])
     model.train(was_training)
     return rows

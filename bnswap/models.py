@@ -17,7 +17,7 @@ channel saturate to one side.
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from typing import Sequence
 
 import torch
 from torch import nn
@@ -195,7 +195,3 @@ def blocks(model: nn.Module) -> list[Block]:
     """The model's blocks in forward order: the paper's layers 1..L."""
     return [m for m in model.modules() if isinstance(m, Block)]
 
-
-def iter_weight_layers(model: nn.Module) -> Iterator[nn.Module]:
-    """Conv and Linear modules, in order."""
-    return (m for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear)))

@@ -88,7 +88,8 @@ class Store:
         return record
 
     def records(self) -> Iterable[dict]:
-        """Every readable record (corrupt ones are reported, not skipped silently)."""
+        """Every record of the store, in key order. A corrupt one raises
+        :class:`CorruptRecordError` naming its file: it is never skipped silently."""
         for path in sorted(self.root.glob("*.json")):
             yield read_record(path)
 

@@ -45,11 +45,6 @@ class Row:
     experiment: str = ""
     """The experiment whose runs the claim is scored from."""
 
-    def as_dict(self) -> dict:
-        return {"claim": self.claim, "section": self.section, "paper": self.paper,
-                "ours": self.ours, "profile": self.profile, "verdict": self.verdict,
-                "command": self.command}
-
 
 Measure = Callable[[Sequence[dict]], Stat]
 """A quantity over the seeds of one configuration: records -> :class:`Stat`."""

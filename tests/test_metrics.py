@@ -385,7 +385,10 @@ def test_gradient_scales_positive_and_finite(order: str) -> None:
     model = tiny_model(order).eval()
     x = batch_list([16])[0]
     y = torch.randint(0, 10, (16,), generator=torch.Generator().manual_seed(0))
+    before = {k: v.clone() for k, v in model.state_dict().items()}
     rows = gradient_scales(model, x, y)
+    after = model.state_dict()
+    assert all(torch.equal(before[k], after[k]) for k in before)  # BN running stats untouched
     assert len(rows) == len(blocks(model))
     for i, row in enumerate(rows):
         assert row["layer"] == i + 1
