@@ -299,14 +299,16 @@ def captured_layers(record: dict | None) -> list[int]:
 
 
 def sample_skewness(values: Sequence[float]) -> float:
-    """Eq. 3 (adjusted Fisher-Pearson sample skewness) of a flat sample, signed."""
+    """Eq. 3 (adjusted Fisher-Pearson sample skewness) of a flat sample, signed: the numpy twin of
+    :func:`bnswap.metrics.channel_skewness` (same formula, same 0 for a constant sample), kept
+    here so that reading records needs no torch."""
     v = np.asarray(values, float).ravel()
     m = v.size
     if m < 3:
         return math.nan
     d = v - v.mean()
     m2, m3 = (d**2).mean(), (d**3).mean()
-    if m2 <= 0:
+    if m2 <= 1e-24 * (v.mean() ** 2 + 1.0):  # relative round-off around a constant sample
         return 0.0
     return float(math.sqrt(m * (m - 1)) / (m - 2) * m3 / m2**1.5)
 

@@ -396,3 +396,18 @@ def test_gradient_scales_positive_and_finite(order: str) -> None:
             assert math.isfinite(row[key]) and row[key] > 0, (row, key)
     assert not model.training  # mode restored
     assert all(p.grad is None for p in model.parameters())  # gradients cleared
+
+
+@pytest.mark.parametrize("sample", [
+    np.random.default_rng(2).exponential(size=300),          # skewed
+    np.random.default_rng(3).normal(size=300),               # about symmetric
+    np.full(50, 0.7) + np.r_[np.zeros(49), 1e-14],           # constant but for round-off
+    np.full(50, -0.25),                                      # constant
+])
+def test_numpy_and_torch_skewness_agree(sample):
+    """analysis.sample_skewness (numpy, for reading records) and metrics.channel_skewness (torch,
+    for training) are the same eq. 3, down to a constant sample's 0."""
+    from bnswap.analysis import sample_skewness
+
+    ours = float(channel_skewness(torch.as_tensor(sample, dtype=torch.float64)[:, None])[0])
+    assert sample_skewness(sample) == pytest.approx(ours, abs=1e-9)
