@@ -84,7 +84,9 @@ def validate(profile: str, chapters: list[str] | None) -> list[str]:
     missing = [c for c in chosen if not chapter_path(c).exists()]
     if missing:
         raise BookError(f"chapter notebook(s) not found: "
-                        f"{', '.join(str(chapter_path(c)) for c in missing)}")
+                        f"{', '.join(str(chapter_path(c)) for c in missing)}; the chapters ship "
+                        f"with a checkout of the repository, not with the installed package: "
+                        f"run from a clone (git clone, then pip install -e .)")
     return [c for c in CHAPTERS if c in chosen]
 
 

@@ -114,8 +114,6 @@ def _stack(items: list[tuple[bytes, int]], size: int | None, desc: str) -> tuple
                                                                                  torch.Tensor]:
     from tqdm.auto import tqdm
 
-    if not items:
-        raise ValueError(f"no images found for {desc}")
     arrays = [_decode(raw, size) for raw, _ in tqdm(items, desc=f"decoding {desc}", leave=False,
                                                     mininterval=1.0)]
     x = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).contiguous()
@@ -166,7 +164,11 @@ def _from_pairs(name: str, train: list, test: list, source: str, detail: str,
     classes = sorted({c for c, _ in train})
     missing = sorted({c for c, _ in test} - set(classes))
     if missing:
-        raise ValueError(f"{name}: test classes {missing[:5]} have no training images")
+        raise ValueError(f"{name}: test classes {missing[:5]} have no training images; the data "
+                         f"directory should hold: {HOW_TO_GET[name]}")
+    if not train or not test:
+        raise DatasetNotFoundError(f"{name}: no {'training' if not train else 'test'} images "
+                                   f"found; the data directory should hold: {HOW_TO_GET[name]}")
     train_x, train_y = _stack(_labelled(train, classes), size, f"{name} train")
     test_x, test_y = _stack(_labelled(test, classes), size, f"{name} test")
     return ImageData(name, train_x, train_y, test_x, test_y, classes, source, detail)
@@ -206,10 +208,14 @@ def _cifar_torchvision(name: str, root: Path, download: bool) -> ImageData:
 def _tiny_imagenet(root: Path) -> ImageData:
     train = [(d.name, f.read_bytes()) for d in sorted((root / "train").iterdir()) if d.is_dir()
              for f in sorted((d / "images").iterdir()) if _is_image(f.name)]
-    annotations = (root / "val" / "val_annotations.txt").read_text().splitlines()
-    label_of = dict(line.split("\t")[:2] for line in annotations if line.strip())
-    test = [(label_of[f.name], f.read_bytes()) for f in sorted((root / "val" / "images").iterdir())
-            if _is_image(f.name)]
+    try:
+        annotations = (root / "val" / "val_annotations.txt").read_text().splitlines()
+        label_of = dict(line.split("\t")[:2] for line in annotations if line.strip())
+        test = [(label_of[f.name], f.read_bytes())
+                for f in sorted((root / "val" / "images").iterdir()) if _is_image(f.name)]
+    except (OSError, KeyError) as exc:  # a missing file, or an image the annotations omit
+        raise DatasetNotFoundError(f"tiny_imagenet: {root} is incomplete ({exc!r}); "
+                                   f"{HOW_TO_GET['tiny_imagenet']}") from exc
     return _from_pairs("tiny_imagenet", train, test, "image-folder",
                        "Tiny ImageNet (tiny-imagenet-200, val split as test)", 64)
 

@@ -220,6 +220,25 @@ def test_tiny_imagenet_layout(tmp_path) -> None:
     assert len(cache_files()) == 1 and listing(tmp_path / "data") == before
 
 
+def test_incomplete_folders_say_what_the_layout_should_be(tmp_path) -> None:
+    """A Tiny ImageNet without val annotations and an ImageNet without val images raise
+    DatasetNotFoundError with the expected layout, not a bare KeyError or ValueError."""
+    tiny = tmp_path / "data" / "tiny-imagenet-200"
+    (tiny / "train" / "n01000000" / "images").mkdir(parents=True)
+    (tiny / "train" / "n01000000" / "images" / "a.JPEG").write_bytes(
+        image_bytes((200, 40, 40), (64, 64)))
+    (tiny / "val" / "images").mkdir(parents=True)
+    (tiny / "wnids.txt").write_text("n01000000\n")
+    with pytest.raises(DatasetNotFoundError, match="tiny-imagenet-200.zip"):
+        load_dataset("tiny_imagenet", data_dir=tmp_path / "data", download=False)
+    folder = tmp_path / "data" / "imagenet" / "train" / "n01000000"
+    folder.mkdir(parents=True)
+    (folder / "a.JPEG").write_bytes(image_bytes((200, 40, 40), (64, 64)))
+    (tmp_path / "data" / "imagenet" / "val").mkdir()
+    with pytest.raises(DatasetNotFoundError, match="no test images found.*imagenet/val/<class>"):
+        load_dataset("imagenet", data_dir=tmp_path / "data", download=False)
+
+
 def test_imagenet_folders_are_downsampled(tmp_path) -> None:
     data_dir = tmp_path / "data"
     root = data_dir / "imagenet"
