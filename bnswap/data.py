@@ -278,7 +278,7 @@ def _cache_path(name: str, key: str) -> Path:
     return cache_dir() / f"{name}-{key}-v{CACHE_FORMAT}.pt"
 
 
-def save_atomic(obj, path: Path) -> None:
+def save_atomic(obj: object, path: Path) -> None:
     """``torch.save`` to ``path`` via a temporary file and a rename: readers see the old file or
     the new one, never half of one; a failed save leaves no temporary file behind."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ always says how it was made.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from .paper import paper
 from .spec import RunSpec
@@ -38,7 +39,7 @@ IMAGENET_SWAP_MILESTONES = (60, 90)
 PAPER_ORDERS = ("convention", "swap", "nwdbn", "nobn")
 
 
-def paper_spec(arch: str, order: str, activation: str, dataset: str, **overrides) -> RunSpec:
+def paper_spec(arch: str, order: str, activation: str, dataset: str, **overrides: Any) -> RunSpec:
     """The paper's setting for one run (seed 0, width 1, ``full`` profile).
 
     Bounded activations other than Tanh use the Tanh tables (the paper gives no others); NoBN uses
@@ -93,8 +94,8 @@ class Profile:
         epochs = self.epochs or spec.epochs
         milestones = tuple(sorted({max(1, round(m * epochs / spec.epochs))
                                    for m in spec.milestones}))
-        return [spec.replace(epochs=epochs, milestones=milestones, lr=self.lr_for(spec.lr), seed=seed,
-                             width=self.width or spec.width, profile=self.name,
+        return [spec.replace(epochs=epochs, milestones=milestones, lr=self.lr_for(spec.lr),
+                             seed=seed, width=self.width or spec.width, profile=self.name,
                              train_per_class=self.train_per_class or spec.train_per_class)
                 for seed in range(max(self.seeds, min_seeds))]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 from .activations import activation_info
 from .data import DATASETS
@@ -81,7 +82,7 @@ class RunSpec:
         """Multi-step schedule: ``lr * 0.1 ** (number of milestones <= epoch)`` (0-based epoch)."""
         return self.lr * 0.1 ** sum(epoch >= m for m in self.milestones)
 
-    def replace(self, **changes) -> "RunSpec":
+    def replace(self, **changes: Any) -> "RunSpec":
         return replace(self, **changes)
 
     def short(self) -> str:
