@@ -56,6 +56,9 @@ def test_setting_is_reported_in_records_environment() -> None:
 
     from bnswap.train import device_info
 
+    from bnswap.allocator import keep_freed_memory
+    from bnswap.train import code_version
+
     info = device_info(torch.device("cpu"))
-    assert isinstance(info["malloc_keeps_freed_memory"], bool)
-    assert info["code"]  # a commit (with +dirty) or the installed version
+    assert info["malloc_keeps_freed_memory"] is keep_freed_memory()
+    assert info["code"] == code_version() and info["code"]  # a commit (+dirty) or the version

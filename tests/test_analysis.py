@@ -215,3 +215,46 @@ def test_noisy_contrast_gives_single_seed_terms_the_seed_noise():
     assert math.isnan(A.noisy_contrast([(1, one), (-1, conv)], math.nan).se)
     assert A.noisy_contrast([(1, conv), (-1, conv)], 9.0) == A.contrast([(1, conv), (-1, conv)])
     assert A.noisy_contrast([(1, one), (-1, A.Stat.empty())], 0.5).n == 0
+
+
+# ---- closed forms of the contrast rules ---------------------------------------------------------
+
+
+def test_contrast_standard_error_is_the_closed_form():
+    """SE of sum(c * mean) over independent configurations: sqrt(sum(c^2 sd^2 / n)), with the
+    sample SD (ddof=1) of each, and n the smallest number of seeds."""
+    rng = np.random.default_rng(4)
+    a, b = rng.normal(40, 0.5, size=3), rng.normal(35, 0.3, size=5)
+    sa, sb = A.aggregate(a), A.aggregate(b)
+    c = A.contrast([(1, sa), (-1, sb)])
+    assert c.value == pytest.approx(a.mean() - b.mean())
+    assert c.se == pytest.approx(math.sqrt(a.var(ddof=1) / 3 + b.var(ddof=1) / 5))
+    assert c.n == 3
+    # A single-seed term has no SD: no SE, unless the seed noise is given.
+    one = A.aggregate([37.0])
+    assert math.isnan(A.contrast([(1, one), (-1, sb)]).se)
+    assert A.noisy_contrast([(1, one), (-1, sb)], 0.4).se == pytest.approx(
+        math.sqrt(0.4**2 / 1 + b.var(ddof=1) / 5))
+
+
+def test_within_noise_edge_and_the_small_rules():
+    assert A.within_noise(A.Contrast(2.0, 1.0, 3))          # exactly NOISE_Z standard errors
+    assert not A.within_noise(A.Contrast(2.0001, 1.0, 3))
+    assert A.within_noise(A.Contrast(-1.5, 1.0, 3))         # the sign does not matter
+    assert not A.within_noise(A.Contrast(0.1, math.nan, 1))  # no SE: nothing says it is noise
+    assert [A.shallow_layers(n) for n in (1, 3, 10, 15)] == [1, 1, 4, 5]  # ceil(n / 3)
+    from bnswap.scoreboard import early_epochs
+
+    assert [early_epochs(n) for n in (1, 5, 10, 200)] == [1, 1, 2, 40]  # ceil(n / 5)
+
+
+def test_record_queries_skip_incomplete_records():
+    spec = get_experiment("headline").expand(PROFILE)[0][1]
+    good = as_saved(spec, make_record(spec, acc=41.5))
+    failed = {**good, "status": "failed"}
+    layerless = {k: v for k, v in good.items() if k != "layers"}
+    assert A.is_complete(good) and not A.is_complete(failed)
+    assert not A.is_complete(layerless) and not A.is_complete(None)
+    runs = [(None, spec, good), (None, spec, failed), (None, spec, None), (None, spec, layerless)]
+    assert A.records_of(runs) == [good]
+    assert A.final_accuracy(good) == 41.5

@@ -157,13 +157,17 @@ def test_train_epochs_override_scales_the_lr_milestones(monkeypatch) -> None:
     assert (prof.epochs, prof.width) == (20, 0.5)  # the record's profile says so too
 
 
-def test_cli_errors_say_what_to_do_without_a_traceback(tmp_path, capsys) -> None:
+def test_cli_errors_say_what_to_do_without_a_traceback(tmp_path, monkeypatch) -> None:
     store = tmp_path / "res"
     store.mkdir()
     with pytest.raises(SystemExit) as exc:
         main(["measure", "0123", "--results-dir", str(store)])
     assert "no record whose key starts with '0123'" in str(exc.value)
     assert "python -m bnswap experiment NAME" in str(exc.value)
+    def offline(*args, **kwargs):  # the test must not depend on the network either way
+        raise OSError("offline")
+
+    monkeypatch.setattr("bnswap.data._cifar_torchvision", offline)
     env_missing = str(tmp_path / "nowhere")
     with pytest.raises(SystemExit) as exc:
         main(["train", "--profile", "smoke", "--dataset", "cifar10", "--data-dir", env_missing,
