@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import shutil
 import subprocess
 import sys
 import threading
@@ -22,8 +23,10 @@ import yaml
 from bnswap.book import CHAPTERS
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
+# Debian's chromium and chromium-driver packages (what .ci/run installs); elsewhere, whatever is
+# on PATH under those names.
+CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
+CHROMEDRIVER = Path(shutil.which("chromedriver") or "/usr/bin/chromedriver")
 COLAB = "https://colab.research.google.com/github/bnswap/bnswap/blob/main/book/{}.ipynb"
 BUILD_TIMEOUT = 600
 
