@@ -479,9 +479,9 @@ _TEMPLATE = r"""<div id="@ID@" class="bnswap-explorer" style="font-family:sans-s
 
 def skewness_peaks(stats: OutputStats) -> list[dict[str, float | None]]:
     """For each input mean on the grid: the input std at which |skewness| peaks, the peak, and
-    the distance in sigma from the peak to where |skewness| has fallen to half of it, below
-    (``half_below``) and above (``half_above``; ``None`` when it is still above half at the grid's
-    largest sigma)."""
+    the distance in sigma from the peak to the last grid sigma where |skewness| is still at least
+    half of it, below (``half_below``) and above (``half_above``; ``None`` when it is still above
+    half at the grid's largest sigma)."""
     rows = []
     sigmas = stats.sigma[0, :]
     for i, m in enumerate(stats.mu[:, 0]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
@@ -386,6 +387,7 @@ def test_gradient_scales_positive_and_finite(order: str) -> None:
     x = batch_list([16])[0]
     y = torch.randint(0, 10, (16,), generator=torch.Generator().manual_seed(0))
     before = {k: v.clone() for k, v in model.state_dict().items()}
+    twin = copy.deepcopy(model)  # same weights and BN state, measured independently below
     rows = gradient_scales(model, x, y)
     after = model.state_dict()
     assert all(torch.equal(before[k], after[k]) for k in before)  # BN running stats untouched
@@ -396,6 +398,29 @@ def test_gradient_scales_positive_and_finite(order: str) -> None:
             assert math.isfinite(row[key]) and row[key] > 0, (row, key)
     assert not model.training  # mode restored
     assert all(p.grad is None for p in model.parameters())  # gradients cleared
+
+    # Independently: one train-mode pass of the twin keeping each block's weight-layer input and
+    # activation input, then torch.autograd.grad for the weights and the activation inputs.
+    twin.train()
+    bl = blocks(twin)
+    weight_in, act_in = {}, {}
+    handles = []
+    for i, b in enumerate(bl):
+        handles.append(b.weight.register_forward_hook(
+            lambda _m, inp, _out, i=i: weight_in.__setitem__(i, inp[0])))
+        handles.append(b.act.register_forward_hook(
+            lambda _m, inp, _out, i=i: act_in.__setitem__(i, inp[0])))
+    loss = nn.functional.cross_entropy(twin(x), y)
+    for h in handles:
+        h.remove()
+    n = len(bl)
+    grads = torch.autograd.grad(loss, [b.weight.weight for b in bl] + [act_in[i] for i in range(n)])
+    for i, row in enumerate(rows):
+        expected = {"weight_input": weight_in[i].detach().double().abs().mean(),
+                    "weight_grad": grads[i].double().abs().mean(),
+                    "act_input_grad": grads[n + i].double().abs().mean()}
+        for key, value in expected.items():
+            assert row[key] == pytest.approx(float(value), rel=1e-5), (i, key)
 
 
 @pytest.mark.parametrize("sample", [

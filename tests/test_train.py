@@ -41,6 +41,24 @@ def test_smoke_run_lowers_training_loss(tiny_data) -> None:
     assert result["final"]["train_loss"] == losses[-1]
     assert 0.0 <= result["final"]["test_acc"] <= 100.0
     assert result["environment"]["device"] == "cpu"
+    # The reported test accuracy and loss are those of the returned model: recompute them by hand
+    # (eval mode, the whole test set in one batch, (x / 255 - mean) / std written out in float64,
+    # cross-entropy as logsumexp minus the true logit).
+    model = result["model"]
+    assert model.training  # returned as it was trained (measure() restores the mode)
+    mean = torch.tensor(tiny_data.mean, dtype=torch.float64).view(1, 3, 1, 1)
+    std = torch.tensor(tiny_data.std, dtype=torch.float64).view(1, 3, 1, 1)
+    x = ((tiny_data.test_x.double() / 255.0 - mean) / std).float()
+    y = tiny_data.test_y
+    model.eval()
+    with torch.no_grad():
+        logits = model(x).double()
+    model.train()
+    loss = float((torch.logsumexp(logits, 1) - logits[torch.arange(y.numel()), y]).mean())
+    acc = 100.0 * int((logits.argmax(1) == y).sum()) / y.numel()
+    # The history rounds to 3 (accuracy) and 5 (loss) decimals; float32 adds ~1e-6 to the loss.
+    assert result["final"]["test_acc"] == pytest.approx(acc, abs=6e-4)
+    assert result["final"]["test_loss"] == pytest.approx(loss, abs=1e-5)
 
 
 def test_train_rejects_data_of_another_dataset(tiny_data) -> None:
