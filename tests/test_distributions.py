@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from bnswap import distributions as D
 
@@ -30,8 +31,9 @@ def test_tanh_output_stats_and_bn_after_tanh():
     pts = D.normal_quantile_points(2.0, 1.0, 2001)
     z = D.bn_after_tanh(pts, 2.0, 1.0)
     assert abs(z.mean()) < 0.02 and z.std() == pytest.approx(1.0, abs=0.02)
-    # One-sided saturation: after BN most values sit near zero (above the median of |z|).
-    assert np.median(np.abs(z)) < 0.6
+    # One-sided saturation: after BN the crowd sits nearer zero than a standard normal's does
+    # (whose median |z| is scipy's halfnorm median, 0.674).
+    assert np.median(np.abs(z)) < 0.9 * stats.halfnorm.median()
 
 
 def test_sparsity_properties_match_appendix_a10():

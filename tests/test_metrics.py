@@ -436,3 +436,23 @@ def test_numpy_and_torch_skewness_agree(sample):
 
     ours = float(channel_skewness(torch.as_tensor(sample, dtype=torch.float64)[:, None])[0])
     assert sample_skewness(sample) == pytest.approx(ours, abs=1e-9)
+
+
+def test_reservoir_keeps_a_uniform_sample_of_the_stream():
+    """Every position of a stream fed in uneven chunks is kept with probability k / N: over many
+    seeded reservoirs, the counts per stream decile pass a chi-square test of uniformity."""
+    from scipy import stats
+
+    from bnswap.metrics import Reservoir
+
+    n, k, trials = 200, 20, 300
+    counts = np.zeros(10)
+    for t in range(trials):
+        res = Reservoir(k, torch.Generator().manual_seed(t))
+        stream = torch.arange(n, dtype=torch.float32)[None, :]
+        for a, b in ((0, 7), (7, 90), (90, 91), (91, 200)):
+            res.update(stream[:, a:b])
+        kept = res.values[0].long().numpy()
+        assert len(set(kept.tolist())) == k  # k distinct positions
+        counts += np.bincount(kept // (n // 10), minlength=10)
+    assert stats.chisquare(counts).pvalue > 0.001
