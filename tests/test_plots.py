@@ -1,5 +1,5 @@
-"""bnswap.plots: axis labels and human-readable legend names (the drawing itself is exercised by
-tests/test_analysis.py)."""
+"""bnswap.plots: axis labels, human-readable legend names, and that what is drawn is the records'
+values (every figure is also drawn, on and without records, by tests/test_analysis.py)."""
 
 from __future__ import annotations
 
@@ -42,3 +42,29 @@ def test_default_layers_are_the_headline_captures():
 
     # plots.py keeps literals (bnswap.experiments imports torch): they must stay in step
     assert (default(P.block_outputs), default(P.channel_vs_layer)) == HEADLINE_CAPTURES
+
+
+def test_drawn_data_are_the_records_values():
+    """The lines of a layer plot are the per-layer means over seeds, and the points of a sweep
+    scatter are the sweep's (metric, accuracy) pairs: what is drawn is what the records say."""
+    import numpy as np
+
+    sat = {"Convention": [0.2, 0.3, 0.4], "Swap": [0.6, 0.7, 0.8]}
+
+    def body(run, spec):
+        base = sat.get(run.label, [0.5])[spec.seed % len(sat.get(run.label, [0.5]))]
+        return make_record(spec, sat=[base + 0.01 * i for i in range(10)])
+
+    g = A.by_label(fake_runs("headline", body))
+    fig = P.layer_lines({k: g[k] for k in ("Convention", "Swap")}, "saturation")
+    lines = {ln.get_label().split(" (")[0]: ln.get_ydata() for ln in fig.axes[0].get_lines()}
+    for label in ("Convention", "Swap"):
+        assert np.allclose(lines[label], A.layer_profile(g[label], "saturation")[0])
+    assert np.allclose(lines["Swap"][:2], [0.7, 0.71])  # mean of seeds 0.6, 0.7, 0.8 (+0.01 i)
+
+    runs = fake_runs("beta_sweep", lambda run, spec: make_record(
+        spec, acc=50 - 1e4 * spec.wd_beta, skew=0.9 - 500 * spec.wd_beta))
+    points = A.sweep_points(runs, "wd_beta", "skewness")
+    fig = P.sweep_scatter(points, "skewness", "weight decay on beta")
+    drawn = fig.axes[0].collections[0].get_offsets()
+    assert np.allclose(sorted(map(tuple, drawn)), sorted((p.metric, p.accuracy) for p in points))
