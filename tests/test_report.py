@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from scipy import stats
 from fake_records import PROFILE, all_like_paper, fake_runs, headline_like_paper, make_record
 
 from bnswap import analysis as A
@@ -310,8 +311,11 @@ def test_sweep_markdown_counts_runs_and_compares_signs():
     flat = fake_runs("affine_sweep", lambda run, spec: make_record(
         spec, acc=30 + 1e4 * run.tags["wd_affine"], spars=spars[run.tags["wd_affine"]]))
     text = R.sweep_markdown(flat, "wd_affine", "sparsity", +1, "weight decay", "sparsity")
-    assert "Spearman ρ = -0.07, too weak to have a sign (under 0.2 in size; the paper: positive)." \
-        in text
+    rho = stats.spearmanr(sorted(spars), [spars[v] for v in sorted(spars)]).statistic
+    assert f"Spearman ρ = {rho:+.2f}, too weak to have a sign (under 0.2 in size; the paper: " \
+        "positive)." in text
+    assert text.endswith(f"Across the sweep our average sparsity spans {min(spars.values()):.3f} "
+                         f"to {max(spars.values()):.3f}.")
     few = fake_runs("affine_sweep", lambda run, spec, k=2: make(run, spec, keep=k))
     assert R.sweep_markdown(few, "wd_affine", "sparsity", +1, "x", "y") == \
         "Not enough runs of the sweep yet (2 of 7)."

@@ -125,7 +125,8 @@ def sweep_markdown(runs: Runs, tag: str, metric: str, setting_sign: int, setting
     """A sweep (Figures 5 and 7) on our records: Spearman's rho between the swept setting and the
     layer-averaged ``metric`` and Pearson's r between that metric and accuracy, each with the
     sign the paper reports (``setting_sign``; accuracy rises with the metric in both sweeps),
-    "so far (n of N)" while runs are missing. A coefficient below ``weak`` in size has no sign."""
+    "so far (n of N)" while runs are missing, and the range the metric spans (how far the swept
+    setting moved it). A coefficient below ``weak`` in size has no sign."""
     pts = sweep_points(runs, tag, metric)
     total = len(runs)
     by_setting = correlation([p.setting for p in pts], [p.metric for p in pts])
@@ -142,8 +143,11 @@ def sweep_markdown(runs: Runs, tag: str, metric: str, setting_sign: int, setting
     so_far = f"so far ({len(pts)} of {total} runs)" if len(pts) < total else \
         f"over all {total} runs"
     expect = "positive" if setting_sign > 0 else "negative"
+    values = [p.metric for p in pts]
     return (f"{setting_name[:1].upper() + setting_name[1:]} against average {metric_name}, "
             f"{so_far}: Spearman ρ = {signed(by_setting.rho)}, "
             f"{sign_text(by_setting.rho, setting_sign, expect)}. Average {metric_name} against "
-            f"accuracy: {with_acc.format()}, {sign_text(with_acc.r, 1, paper_accuracy)}.")
+            f"accuracy: {with_acc.format()}, {sign_text(with_acc.r, 1, paper_accuracy)}. "
+            f"Across the sweep our average {metric_name} spans {min(values):.3f} to "
+            f"{max(values):.3f}.")
 
