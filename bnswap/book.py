@@ -298,8 +298,8 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run", help="execute chapters with papermill")
     run.add_argument("--profile", required=True,
                      help=f"experiment profile: {', '.join(PROFILES)}")
-    run.add_argument("--chapters", nargs="+", metavar="CHAPTER",
-                     help=f"chapters to run (default: all): {', '.join(CHAPTERS)}")
+    run.add_argument("--chapters", "--chapter", nargs="+", action="extend", metavar="CHAPTER",
+                     help=f"chapters to run (default: all; repeatable): {', '.join(CHAPTERS)}")
     run.add_argument("--device", default="cpu", help="torch device for training (cpu, cuda)")
     run.add_argument("--data-dir", default=None,
                      help="datasets folder (default: $BNSWAP_DATA_DIR, else download)")

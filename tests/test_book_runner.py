@@ -243,3 +243,15 @@ def test_smoke_chapter_trains_from_an_empty_store(tmp_path, shared_data_dir):
     assert not any(o["output_type"] == "error" for c in code for o in c.get("outputs", []))
     # with --output, the committed chapter is not touched
     assert book.chapter_path(SMOKE_CHAPTER).read_bytes() == committed
+
+
+def test_chapters_given_twice_are_both_run(monkeypatch):
+    """``--chapter a --chapter b`` (or ``--chapters a b``) runs both, in book order; argparse
+    would otherwise keep only the last."""
+    seen = []
+    monkeypatch.setattr(book, "run_book", lambda profile, chapters, **kw: seen.append(chapters)
+                        or [])
+    book.main(["run", "--profile", "smoke", "--chapter", "sparsity", "--chapter", "intro"])
+    book.main(["run", "--profile", "smoke", "--chapters", "sparsity", "intro"])
+    assert seen == [["sparsity", "intro"], ["sparsity", "intro"]]
+    assert book.validate("smoke", seen[0]) == ["intro", "sparsity"]
