@@ -8,11 +8,11 @@ from typing import Sequence
 
 from ..analysis import (NOISE_Z, Contrast, Runs, Stat, accuracy, average_metric, correlation,
                         noisy_contrast, seed_noise, signed, sweep_points, within_noise)
-from ..verdicts import WEAK_R
+from ..verdicts import NOISE_PAIR, WEAK_R
 
 
 def seed_gap_noise(groups: dict[str, list[dict]], a: str | None = None, b: str | None = None,
-                   labels: Sequence[str] = ("Convention", "Swap"),
+                   labels: Sequence[str] = NOISE_PAIR,
                    metric: str = "accuracy") -> float:
     """:data:`analysis.NOISE_Z` standard errors of the gap in ``metric`` between configurations
     ``a`` and ``b`` of ``groups`` (default: two single-seed runs): the size below which such a
@@ -37,8 +37,8 @@ def seed_gap_noise(groups: dict[str, list[dict]], a: str | None = None, b: str |
     return NOISE_Z * noisy_contrast([(1, side(a)), (-1, side(b))], noise).se
 
 
-def seed_spread_markdown(groups: dict[str, list[dict]], labels: Sequence[str] = ("Convention",
-                                                                                 "Swap")) -> str:
+def seed_spread_markdown(groups: dict[str, list[dict]],
+                         labels: Sequence[str] = NOISE_PAIR) -> str:
     """How much final accuracy moves between seeds of one configuration, measured on ``labels``
     (the headline pair, which every profile runs with several seeds)."""
     stats = {label: accuracy(groups.get(label, [])) for label in labels}
@@ -69,8 +69,7 @@ def describe_gap(ours: Contrast, paper_effect: float, unit: str = "points",
     o = f"{signed(ours.value, digits)} {unit}".rstrip()
     within = ""
     if not math.isfinite(ours.se) and math.isfinite(noise):
-        inside = within_noise(Contrast(ours.value, noise / NOISE_Z, ours.n))
-        side = "within" if inside else "outside"
+        side = "within" if abs(ours.value) <= noise else "outside"  # noise = NOISE_Z x its SE
         within = (f"; that is {side} seed noise ({NOISE_Z:g} standard errors, counting a single "
                   f"seed with the headline pair's spread: {noise:.{digits}f} {unit}".rstrip() + ")")
     if ours.value == 0 or math.copysign(1, ours.value) != math.copysign(1, paper_effect):
@@ -89,7 +88,7 @@ def describe_gap(ours: Contrast, paper_effect: float, unit: str = "points",
 
 def skewness_order_markdown(groups: dict[str, Sequence[dict]], more: str = "NWDBN",
                             less: str = "Convention",
-                            labels: Sequence[str] = ("Convention", "Swap")) -> str:
+                            labels: Sequence[str] = NOISE_PAIR) -> str:
     """The paper says ``more``'s channels lean more than ``less``'s (Sections 4.2, 5.2, 6): our
     average layer skewness of both, with n and spread, and whether ours agrees.
 
