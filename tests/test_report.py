@@ -91,6 +91,23 @@ def test_cost_pilot_and_profiles_tables():
     assert "headline (Convention, Swap: at least 3)" in R.profiles_markdown()
 
 
+def test_cost_by_arch_separates_models_and_counts_shared_runs_once():
+    def timed(run, spec):
+        if spec.dataset != "cifar10" or run.tags["activation"] == "relu":
+            return None  # recorded: CIFAR-10 Tanh only
+        rec = make_record(spec)
+        rec["train_seconds"] = {"vgg16": 60.0, "mobilenet": 180.0}[spec.arch]
+        return rec
+
+    table1 = fake_runs("table1", timed)
+    md = R.cost_by_arch_markdown({"table1": table1, "again": table1})
+    # 4 datasets x 2 activations x 2 orders per model; CIFAR-10 Tanh (2 runs) recorded; 1 epoch
+    assert "| VGG16 | 16 | 2 | 1.0 | 60 | 100 |" in md
+    assert "| MobileNet | 16 | 2 | 3.0 | 180 | 100 |" in md
+    assert R.cost_by_arch_markdown({"table1": fake_runs("table1", lambda r, s: None)}).count(
+        "| 16 | 0 | - |") == 2
+
+
 def test_gradient_markdown_ratios():
     runs = fake_runs("headline", headline_like_paper)
     g = A.by_label(runs)

@@ -155,18 +155,52 @@ def cost_markdown(data: dict[str, Runs]) -> str:
                          " / ".join(dict.fromkeys(f"{r['device']} x{r['threads']}" for r in rows))])
         else:
             body.append([name, len(runs), 0, "-", "-", "-", "-", "-"])
-    distinct: dict[str, tuple] = {}
-    for runs in data.values():  # a run shared by experiments counts once, with its record
-        for _, spec, rec in runs:
-            if rec is not None or spec.key() not in distinct:
-                distinct[spec.key()] = (spec, rec)
-    rows = [r for r in cost_rows([(_Anon(), spec, rec) for spec, rec in distinct.values()])]
+    distinct = _distinct_runs(data)
+    rows = cost_rows([(_Anon(), spec, rec) for spec, rec in distinct])
     if rows:
         sec = [r["train_seconds"] for r in rows]
         body.append(["**all (distinct runs)**", len(distinct), len(rows),
                      f"{np.mean(sec) / 60:.1f}", "", "", f"{sum(sec) / 3600:.2f}", ""])
     return markdown_table(["experiment", "runs", "recorded", "min per run", "s per epoch",
                            "train images/s", "total hours", "device x threads"], body)
+
+
+def _distinct_runs(data: dict[str, Runs]) -> list[tuple]:
+    """(spec, record) of every distinct run in ``data``: a run shared by experiments counts
+    once, with its record if any copy has one."""
+    distinct: dict[str, tuple] = {}
+    for runs in data.values():
+        for _, spec, rec in runs:
+            if rec is not None or spec.key() not in distinct:
+                distinct[spec.key()] = (spec, rec)
+    return list(distinct.values())
+
+
+def _arch_name(arch: str) -> str:
+    """Display name of an architecture key: ``mobilenet`` -> MobileNet, ``vgg16_11`` -> VGG16_11."""
+    from ..paper import ARCH_NAMES
+
+    return ARCH_NAMES.get(arch, arch.upper())
+
+
+def cost_by_arch_markdown(data: dict[str, Runs]) -> str:
+    """Recorded cost per architecture over the distinct runs of ``data`` (as for
+    :func:`cost_markdown`): what one run of each model costs, whichever experiment it serves."""
+    by_arch: dict[str, list] = {}
+    for spec, rec in _distinct_runs(data):
+        by_arch.setdefault(spec.arch, []).append((_Anon(), spec, rec))
+    body = []
+    for arch, runs in by_arch.items():
+        rows = cost_rows(runs)
+        if not rows:
+            body.append([_arch_name(arch), len(runs), 0, "-", "-", "-"])
+            continue
+        body.append([_arch_name(arch), len(runs), len(rows),
+                     f"{np.mean([r['train_seconds'] for r in rows]) / 60:.1f}",
+                     f"{np.mean([r['seconds_per_epoch'] for r in rows]):.0f}",
+                     f"{np.mean([r['images_per_second'] for r in rows]):.0f}"])
+    return markdown_table(["architecture", "runs", "recorded", "min per run", "s per epoch",
+                           "train images/s"], body)
 
 
 def pilot_markdown(runs: Runs) -> str:
