@@ -148,12 +148,21 @@ def _folder_pairs(root: Path) -> list[tuple[str, bytes]]:
             for f in sorted(d.rglob("*")) if f.is_file() and _is_image(f.name)]
 
 
+_DIGESTS: dict[tuple[str, int, int], str] = {}
+
+
 def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    """SHA-256 of a file, remembered per process while its size and modification time stay the
+    same (a CIFAR archive is 185 MB: hashing it on every load cost about half a second)."""
+    st = path.stat()
+    memo = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    if memo not in _DIGESTS:
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+        _DIGESTS[memo] = h.hexdigest()
+    return _DIGESTS[memo]
 
 
 # ---- per-source loaders --------------------------------------------------------------------

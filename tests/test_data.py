@@ -122,6 +122,29 @@ def test_second_load_uses_the_cache(tmp_path, monkeypatch) -> None:
         first.classes, first.source, first.mean, first.std)
 
 
+def test_archive_is_hashed_once_per_process_and_again_when_replaced(tmp_path, monkeypatch) -> None:
+    data_dir = tmp_path / "data"
+    archive = write_cifar_archive(data_dir, tmp_path / "staging")
+    file_hashes = []
+    real = data_module.hashlib.sha256
+
+    def counting(*args):
+        if not args:  # the file digest starts empty; cache keys of folders hash a path string
+            file_hashes.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(data_module.hashlib, "sha256", counting)
+    first = load_dataset("cifar100", data_dir=data_dir, download=False)
+    load_dataset("cifar100", data_dir=data_dir, download=False)
+    assert len(file_hashes) == 1
+    # A replaced archive (new contents, new size) is hashed again and gets its own cache entry.
+    archive.unlink()
+    write_cifar_archive(data_dir, tmp_path / "staging2", splits={"train": 5, "test": 2})
+    second = load_dataset("cifar100", data_dir=data_dir, download=False)
+    assert len(file_hashes) == 2 and len(second.train_y) == len(first.train_y) * 5 // 4
+    assert len(cache_files()) == 2
+
+
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "empty"])
 def test_corrupt_cache_is_rebuilt(tmp_path, damage: str) -> None:
     data_dir = tmp_path / "data"
