@@ -500,20 +500,36 @@ def skewness_peaks(stats: OutputStats) -> list[dict[str, float | None]]:
     return rows
 
 
+_PEAK_COLUMNS = ["input mean μ", "σ at the peak", "peak abs. skewness",
+                 "σ can fall by this much before it halves", "σ can rise by this much before it halves"]
+
+
+def _peak_cells(stats: OutputStats, mus: Sequence[float]) -> list[list[str]]:
+    def width(v: float | None) -> str:
+        return "beyond the grid" if v is None else f"{v:.1f}"
+
+    return [[f"{r['mu']:g}", f"{r['sigma']:.1f}", f"{r['peak']:.2f}", width(r["half_below"]),
+             width(r["half_above"])] for r in skewness_peaks(stats) if r["mu"] in mus]
+
+
 def skewness_peaks_markdown(stats: OutputStats, mus: Sequence[float] = (1.0, 2.0, 3.0)) -> str:
     """:func:`skewness_peaks` at the input means ``mus`` as a Markdown table ("beyond the grid"
     where |skewness| is still above half its peak at the grid's edge)."""
     from .report import markdown_table
 
-    def width(v: float | None) -> str:
-        return "beyond the grid" if v is None else f"{v:.1f}"
+    return markdown_table(_PEAK_COLUMNS, _peak_cells(stats, mus))
 
-    rows = [r for r in skewness_peaks(stats) if r["mu"] in mus]
-    return markdown_table(
-        ["input mean μ", "σ at the peak", "peak abs. skewness",
-         "σ can fall by this much before it halves", "σ can rise by this much before it halves"],
-        [[f"{r['mu']:g}", f"{r['sigma']:.1f}", f"{r['peak']:.2f}", width(r["half_below"]),
-          width(r["half_above"])] for r in rows])
+
+def peaks_by_activation_markdown(stats: dict[str, OutputStats],
+                                 mus: Sequence[float] = (1.0, 2.0, 3.0)) -> str:
+    """:func:`skewness_peaks_markdown` for several activations (``stats`` as returned by
+    :func:`grid`) in one table, an activation per block of rows."""
+    from .paper import ACTIVATION_NAMES
+    from .report import markdown_table
+
+    rows = [[ACTIVATION_NAMES[act], *cells] for act, st in stats.items()
+            for cells in _peak_cells(st, mus)]
+    return markdown_table(["activation", *_PEAK_COLUMNS], rows)
 
 
 def points_markdown(points: Sequence[tuple[str, float, float]]) -> str:

@@ -339,7 +339,7 @@ def _learning_curves(ctx: _Context, name: str) -> Row:
     ours = (f"mean train loss over the first {k} epoch(s): Swap {early['Swap'].format(3)} vs "
             f"Convention {early['Convention'].format(3)}; final train loss: Swap "
             f"{train['Swap'].format(3)} vs Convention {train['Convention'].format(3)}"
-            f"{_times(train_ratio, f'; about the same means within x{SAME_LOSS:g}')}; "
+            f"{_times(train_ratio, f'; the rule counts within x{SAME_LOSS:g} as the same')}; "
             f"final test loss: Swap {test['Swap'].format(3)} vs Convention "
             f"{test['Convention'].format(3)}{_times(test_ratio)}")
     return ctx.row(

@@ -174,6 +174,24 @@ def test_skewness_peaks_markdown():
         "| beyond the grid |")
 
 
+def test_peaks_by_activation_and_the_lecun_rescaling():
+    mus, sigmas = ex.default_axes()
+    stats = ex.grid(mus, sigmas)
+    lines = ex.peaks_by_activation_markdown(stats).splitlines()
+    assert lines[0].startswith("| activation | input mean μ |") and len(lines) == 2 + 3 * 3
+    for act, name in (("tanh", "Tanh"), ("lecun_tanh", "LeCun Tanh"), ("softsign", "Softsign")):
+        own = ex.skewness_peaks_markdown(stats[act]).splitlines()[2:]
+        assert [ln for ln in lines[2:] if ln.startswith(f"| {name} |")] == [
+            f"| {name} " + ln for ln in own]
+    # 1.7159 tanh(2X/3) with X ~ N(mu, s^2) has the skewness of tanh(Y), Y ~ N(2mu/3, (2s/3)^2):
+    # LeCun Tanh's ridge at mu = 3 is Tanh's at mu = 2, at 3/2 times the sigma (grid step 0.1).
+    rows = {(r[0], r[1]): r for r in (
+        [c.strip() for c in ln.strip("|").split("|")] for ln in lines[2:])}
+    lecun, tanh = rows[("LeCun Tanh", "3")], rows[("Tanh", "2")]
+    assert float(lecun[2]) == pytest.approx(1.5 * float(tanh[2]), abs=0.1)
+    assert float(lecun[3]) == pytest.approx(float(tanh[3]), rel=0.02)
+
+
 def test_points_markdown():
     points = [("tanh", 2.0, 1.0), ("tanh", 0.0, 2.5), ("softsign", -1.5, 0.5)]
     lines = ex.points_markdown(points).splitlines()

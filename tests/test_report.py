@@ -243,7 +243,7 @@ def test_fit_markdown_separates_fitting_from_generalisation():
                                  "Swap": dict(train_loss=2.27, train_acc=40.4, test_acc=40.1)})
     text = R.fit_markdown(underfit)
     assert "Swap's final training loss is 10% lower than Convention's" in text
-    assert "underfit" in text and "cannot be tested here" in text
+    assert "fit and generalisation cannot be told apart" in text and "cannot be tested here" in text
     paper_like = _headline_groups({"Convention": dict(train_loss=0.50, train_acc=99.0,
                                                       test_acc=69.5),
                                    "Swap": dict(train_loss=0.49, train_acc=99.1, test_acc=74.1)})
@@ -333,6 +333,15 @@ def test_sweep_markdown_counts_runs_and_compares_signs():
         "positive)." in text
     assert text.endswith(f"Across the sweep our average sparsity spans {min(spars.values()):.3f} "
                          f"to {max(spars.values()):.3f}.")
+    # The range (0.7 - 0.4 = 0.3) against a given seed noise, on either side of it; no noise
+    # measured (nan) adds nothing.
+    args = (flat, "wd_affine", "sparsity", +1, "weight decay", "sparsity")
+    assert R.sweep_markdown(*args, noise=0.31).endswith(
+        "a range of 0.300, within the seed noise of a single gap (0.310): the swept setting did "
+        "not move it measurably.")
+    assert R.sweep_markdown(*args, noise=0.29).endswith(
+        "a range of 0.300, beyond the seed noise of a single gap (0.290).")
+    assert R.sweep_markdown(*args, noise=math.nan) == R.sweep_markdown(*args)
     few = fake_runs("affine_sweep", lambda run, spec, k=2: make(run, spec, keep=k))
     assert R.sweep_markdown(few, "wd_affine", "sparsity", +1, "x", "y") == \
         "Not enough runs of the sweep yet (2 of 7)."

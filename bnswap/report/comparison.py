@@ -120,12 +120,14 @@ def skewness_order_markdown(groups: dict[str, Sequence[dict]], more: str = "NWDB
 
 def sweep_markdown(runs: Runs, tag: str, metric: str, setting_sign: int, setting_name: str,
                    metric_name: str, paper_accuracy: str = "positive",
-                   weak: float = WEAK_R) -> str:
+                   weak: float = WEAK_R, noise: float | None = None) -> str:
     """A sweep (Figures 5 and 7) on our records: Spearman's rho between the swept setting and the
     layer-averaged ``metric`` and Pearson's r between that metric and accuracy, each with the
     sign the paper reports (``setting_sign``; accuracy rises with the metric in both sweeps),
     "so far (n of N)" while runs are missing, and the range the metric spans (how far the swept
-    setting moved it). A coefficient below ``weak`` in size has no sign."""
+    setting moved it), set against ``noise`` when given (:func:`seed_gap_noise` of the metric: a
+    range within it means the sweep did not move the metric measurably). A coefficient below
+    ``weak`` in size has no sign."""
     pts = sweep_points(runs, tag, metric)
     total = len(runs)
     by_setting = correlation([p.setting for p in pts], [p.metric for p in pts])
@@ -148,5 +150,14 @@ def sweep_markdown(runs: Runs, tag: str, metric: str, setting_sign: int, setting
             f"{sign_text(by_setting.rho, setting_sign, expect)}. Average {metric_name} against "
             f"accuracy: {with_acc.format()}, {sign_text(with_acc.r, 1, paper_accuracy)}. "
             f"Across the sweep our average {metric_name} spans {min(values):.3f} to "
-            f"{max(values):.3f}.")
+            f"{max(values):.3f}{_range_against_noise(max(values) - min(values), noise)}.")
+
+
+def _range_against_noise(spread: float, noise: float | None) -> str:
+    if noise is None or not math.isfinite(noise):
+        return ""
+    if spread <= noise:
+        return (f", a range of {spread:.3f}, within the seed noise of a single gap ({noise:.3f}):"
+                " the swept setting did not move it measurably")
+    return f", a range of {spread:.3f}, beyond the seed noise of a single gap ({noise:.3f})"
 

@@ -191,10 +191,9 @@ def fit_markdown(groups: dict[str, Sequence[dict]], labels: Sequence[str] = ("Co
     gaps = {k: train[k].mean - test[k].mean for k in labels}
     if all(abs(g) < overfit for g in gaps.values()):
         text += (f" In both, training and test accuracy differ by less than {overfit:g} points: "
-                 "neither model fits its training images better than unseen ones. Our models "
-                 "underfit at this schedule, so the accuracy gap between them is a gap in fitting "
-                 "the training set, and the paper's reading (the same fit, better "
-                 "generalisation) cannot be tested here.")
+                 "neither model fits its (augmented) training batches better than unseen images. "
+                 "At this schedule fit and generalisation cannot be told apart, so the paper's "
+                 "reading (the same fit, better generalisation) cannot be tested here.")
     else:
         text += (" Training minus test accuracy: " + ", ".join(
             f"{k} {signed(g, 1)} points" for k, g in gaps.items()) + ".")
