@@ -309,15 +309,18 @@ def _gradients(ctx: _Context, name: str) -> Row:
         ours = "no gradient records" if any(used.values()) else "not run"
         return ctx.row(name, claim, where, paper_text, ours, [NOT_RUN], used)
     k = shallow_layers(len(conv[0]["gradients"]))
-    ratio = {key: float(np.exp(np.mean(np.log(gradient_profile(swap, key)[:k]))
-                               - np.mean(np.log(gradient_profile(conv, key)[:k]))))
+    # Block 1's weight layer reads the image in both orders: its input ratio is 1 by construction.
+    start = {key: 1 if key == "weight_input" and k > 1 else 0 for key in GRADIENT_KEYS}
+    ratio = {key: float(np.exp(np.mean(np.log(gradient_profile(swap, key)[start[key]:k]))
+                               - np.mean(np.log(gradient_profile(conv, key)[start[key]:k]))))
              for key in GRADIENT_KEYS}
     parts = [verdict_difference(-math.log(ratio["act_input_grad"]), 1.0, sized=False),
              verdict_difference(math.log(ratio["weight_input"]), 1.0, sized=False),
              verdict_similar(ratio["weight_grad"], ratio["act_input_grad"])]
+    inputs = f" (blocks 2-{k}: block 1 reads the image)" if start["weight_input"] else ""
     ours = (f"first {k} blocks, Swap/Convention (geometric mean): Tanh-input gradient x"
-            f"{ratio['act_input_grad']:.2g}, weight-layer input x{ratio['weight_input']:.2g}, "
-            f"weight gradient x{ratio['weight_grad']:.2g}")
+            f"{ratio['act_input_grad']:.2g}, weight-layer input x{ratio['weight_input']:.2g}"
+            f"{inputs}, weight gradient x{ratio['weight_grad']:.2g}")
     return ctx.row(name, claim, where, paper_text, ours, parts, used)
 
 

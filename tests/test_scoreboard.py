@@ -325,6 +325,23 @@ def test_learning_curves_need_the_same_final_training_loss(losses, part, verdict
     assert "final train loss: Swap" in curves.ours
 
 
+def test_gradient_input_ratio_leaves_out_block_1_which_reads_the_image():
+    # Swap's weight-layer inputs are four times Convention's, except block 1's (the image: x1).
+    def change(run, spec, body):
+        if run.label == "Swap":
+            for g in body["gradients"][1:]:
+                g["weight_input"] = 2.0  # Convention's are 0.5
+            body["gradients"][0]["weight_input"] = 0.5
+
+    grads = row(S.scoreboard_from({"headline": headline_with(change)}, PROFILE),
+                "Swap's Tanh-input gradients")
+    # 10 blocks: the first 4 are shallow; inputs over blocks 2-4 only, so exactly x4, not x2.8
+    assert "first 4 blocks" in grads.ours
+    assert "weight-layer input x4 (blocks 2-4: block 1 reads the image)" in grads.ours
+    assert "Tanh-input gradient x0.1," in grads.ours
+    assert grads.parts[1] == V.REPRODUCED
+
+
 # ---- NWDBN's skewness (H4) and the noise floor of single-seed contrasts (M3) ---------------------
 
 
