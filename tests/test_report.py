@@ -74,6 +74,29 @@ def test_extended_tables():
     assert md7.splitlines()[0].startswith("|  | VGG16 | VGG16_15")
 
 
+def test_table1_gaps_compare_sign_and_size_with_the_paper():
+    t1 = A.paper("table1")
+
+    def make(run, spec):  # CIFAR-10 only: Tanh gaps twice the paper's, ReLU's of opposite sign
+        ds, arch, act, order = (run.tags[k] for k in ("dataset", "arch", "activation", "order"))
+        if ds != "cifar10":
+            return None
+        gap = t1[(ds, arch, act, "swap")] - t1[(ds, arch, act, "convention")]
+        acc = 50.0 + (0 if order == "convention" else (2 * gap if act == "tanh" else -gap))
+        return make_record(spec, acc=acc)
+
+    md = R.table1_gaps_markdown(fake_runs("table1", make))
+    lines = md.splitlines()
+    assert lines[0] == "| dataset | architecture | activation | paper | ours | ours / paper |"
+    assert "| CIFAR-10 | VGG16 | Tanh | +1.15 | +2.30 | 2.0 |" in lines
+    assert "| CIFAR-10 | MobileNet | ReLU | -0.27 | +0.27 | -1.0 |" in lines
+    assert len(lines) == 2 + 4 + 2  # four pairs, a blank line, the sentence
+    assert lines[-1] == ("Swap - Convention in points. Our gap has the paper's sign in 2 of 4 "
+                         "recorded pairs, and its size is 1.0 to 2.0 times the paper's "
+                         "(median 1.5).")
+    assert R.table1_gaps_markdown(fake_runs("table1", lambda r, s: None)).startswith("No Table 1")
+
+
 def test_cost_pilot_and_profiles_tables():
     data = {"headline": fake_runs("headline", headline_like_paper),
             "depth": fake_runs("depth", lambda run, spec: None)}

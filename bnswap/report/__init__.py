@@ -22,24 +22,25 @@ from ..paper import ACTIVATION_NAMES, DATASET_NAMES
 from .markdown import show, markdown_table, run_command, status_markdown
 from .provenance import (describe_setup, seeds_per_configuration, seeds_text, setup_markdown,
                          differences_from_paper, caveats_markdown, cost_rows, cost_markdown,
-                         cost_by_arch_markdown, pilot_markdown, profiles_markdown, pilot_summary_markdown)
+                         cost_by_arch_markdown, pilot_markdown, profiles_markdown,
+                         pilot_summary_markdown)
 from .comparison import (seed_gap_noise, seed_spread_markdown, describe_gap,
                          skewness_order_markdown, sweep_markdown)
 from .layers import saturation_summary, channel_summary, saturation_blocks_markdown
-from .extended import (table1_markdown, dataset_instructions, table2_markdown, depth_markdown,
-                       gradient_markdown, learning_markdown, nobn_markdown, fit_markdown,
-                       blocks_after_pooling, pooling_markdown, activation_gains_markdown,
-                       shifted_tanh_markdown)
+from .extended import (table1_markdown, table1_gaps_markdown, dataset_instructions,
+                       table2_markdown, depth_markdown, gradient_markdown, learning_markdown,
+                       nobn_markdown, fit_markdown, blocks_after_pooling, pooling_markdown,
+                       activation_gains_markdown, shifted_tanh_markdown)
 
 __all__ = [
-    "ACTIVATION_NAMES", "DATASET_NAMES", "table1_markdown", "table2_markdown", "show",
-    "markdown_table", "run_command", "status_markdown", "describe_setup",
-    "seeds_per_configuration", "seeds_text", "setup_markdown", "differences_from_paper",
-    "caveats_markdown", "cost_rows", "cost_markdown", "cost_by_arch_markdown", "pilot_markdown",
-    "profiles_markdown",
-    "pilot_summary_markdown", "seed_gap_noise", "seed_spread_markdown", "describe_gap",
-    "skewness_order_markdown", "sweep_markdown", "saturation_summary", "channel_summary",
-    "saturation_blocks_markdown", "dataset_instructions", "depth_markdown", "gradient_markdown",
-    "learning_markdown", "nobn_markdown", "fit_markdown", "blocks_after_pooling",
-    "pooling_markdown", "activation_gains_markdown", "shifted_tanh_markdown",
+    "ACTIVATION_NAMES", "DATASET_NAMES", "show", "markdown_table", "run_command",
+    "status_markdown", "describe_setup", "seeds_per_configuration", "seeds_text", "setup_markdown",
+    "differences_from_paper", "caveats_markdown", "cost_rows", "cost_markdown",
+    "cost_by_arch_markdown", "pilot_markdown", "profiles_markdown", "pilot_summary_markdown",
+    "seed_gap_noise", "seed_spread_markdown", "describe_gap", "skewness_order_markdown",
+    "sweep_markdown", "saturation_summary", "channel_summary", "saturation_blocks_markdown",
+    "table1_markdown", "table1_gaps_markdown", "dataset_instructions", "table2_markdown",
+    "depth_markdown", "gradient_markdown", "learning_markdown", "nobn_markdown", "fit_markdown",
+    "blocks_after_pooling", "pooling_markdown", "activation_gains_markdown",
+    "shifted_tanh_markdown",
 ]

@@ -41,6 +41,36 @@ def table1_markdown(runs: Runs) -> str:
     return markdown_table(headers, body)
 
 
+def table1_gaps_markdown(runs: Runs) -> str:
+    """Swap - Convention per recorded (dataset, architecture, activation) of Table 1, ours next to
+    the paper's, and a sentence on how their signs and sizes compare."""
+    g = group_by(runs, "dataset", "arch", "activation", "order")
+    t1 = paper("table1")
+    body, ratios, same_sign = [], [], 0
+    for ds, ds_name in DATASET_NAMES.items():
+        for arch, arch_name in ARCH_NAMES.items():
+            for act in ("tanh", "relu"):
+                conv, swap = (accuracy(g.get((ds, arch, act, o), []))
+                              for o in ("convention", "swap"))
+                if not (conv.ok and swap.ok):
+                    continue
+                ours = swap.mean - conv.mean
+                theirs = t1[(ds, arch, act, "swap")] - t1[(ds, arch, act, "convention")]
+                ratio = ours / theirs if theirs else math.nan
+                same_sign += ours * theirs > 0
+                ratios.append(ratio)
+                body.append([ds_name, arch_name, ACTIVATION_NAMES[act],
+                             f"{round(theirs, 3):+g}", signed(ours), f"{ratio:.1f}"])
+    if not body:
+        return "No Table 1 pair (Convention and Swap) has records yet."
+    table = markdown_table(["dataset", "architecture", "activation", "paper", "ours",
+                            "ours / paper"], body)
+    sizes = [abs(r) for r in ratios if math.isfinite(r)]
+    return (f"{table}\n\nSwap - Convention in points. Our gap has the paper's sign in "
+            f"{same_sign} of {len(body)} recorded pairs, and its size is {min(sizes):.1f} to "
+            f"{max(sizes):.1f} times the paper's (median {float(np.median(sizes)):.1f}).")
+
+
 def dataset_instructions(runs: Runs, profile: str) -> str:
     """For each dataset of ``runs`` with no record: where to put it and the command to run."""
     from ..data import HOW_TO_GET
