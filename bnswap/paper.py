@@ -94,3 +94,10 @@ def paper(key: str) -> Any:
         return PAPER[key].value
     except KeyError:
         raise KeyError(f"no paper number {key!r}; known: {', '.join(PAPER)}") from None
+
+
+def swap_gain(table: dict[tuple, float], *cell: str) -> float:
+    """Swap minus Convention in a paper table keyed by (..., order): for example
+    ``swap_gain(paper("table1"), "cifar100", "vgg16", "tanh")`` or
+    ``swap_gain(paper("table2_accuracy"), "softsign")``."""
+    return table[(*cell, "swap")] - table[(*cell, "convention")]

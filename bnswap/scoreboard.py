@@ -20,7 +20,7 @@ from .analysis import (GRADIENT_KEYS, NOISE_Z, Contrast, Runs, Stat, accuracy, a
                        gradient_profile, group_by, is_complete, max_metric, noisy_contrast,
                        sample_skewness, seed_noise, shallow_layers, signed, sweep_points,
                        within_noise)
-from .paper import ACTIVATION_NAMES, ARCH_NAMES, DATASET_NAMES, paper
+from .paper import ACTIVATION_NAMES, ARCH_NAMES, DATASET_NAMES, paper, swap_gain
 from .report import describe_setup, markdown_table, run_command, seeds_text
 from .verdicts import (NOISE_PAIR, NOT_RUN, SAME_LOSS, VERDICTS, VERDICT_RULES, judge, verdict_best,
                        verdict_correlation, verdict_difference, verdict_similar, verdict_symmetric)
@@ -412,8 +412,7 @@ def _table1(ctx: _Context, name: str) -> list[Row]:
             gain = {act: ctx.contrast([(1, get(arch, act, "swap")),
                                        (-1, get(arch, act, "convention"))], accuracy)
                     for act in ("tanh", "relu")}
-            pgain = {act: t1[(ds, arch, act, "swap")] - t1[(ds, arch, act, "convention")]
-                     for act in ("tanh", "relu")}
+            pgain = {act: swap_gain(t1, ds, arch, act) for act in ("tanh", "relu")}
             did = ctx.contrast([(1, get(arch, "tanh", "swap")),
                                 (-1, get(arch, "tanh", "convention")),
                                 (-1, get(arch, "relu", "swap")),
@@ -464,7 +463,7 @@ def _table2(ctx: _Context, name: str) -> list[Row]:
     dsk = {a: ctx.contrast(swap_minus_conv(sk, a), _skewness) for a in acts}
     others = ("lecun_tanh", "softsign")
     parts = [v for a in others
-             for v in (verdict_difference(gain[a], pacc[(a, "swap")] - pacc[(a, "convention")]),
+             for v in (verdict_difference(gain[a], swap_gain(pacc, a)),
                        verdict_difference(dsk[a], pdsk[a]))]
     first = ctx.row(
         name, "LeCun Tanh and Softsign also gain from Swap, with higher skewness",

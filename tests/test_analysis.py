@@ -13,6 +13,7 @@ from scipy import stats
 
 from bnswap import analysis as A
 from bnswap.experiments import get_experiment
+from bnswap.paper import swap_gain
 
 
 # ---- the paper's numbers ------------------------------------------------------------------------
@@ -24,6 +25,8 @@ def test_paper_numbers_are_consistent_and_cited():
     assert A.paper("table1")[("cifar100", "vgg16", "tanh", "swap")] == 72.17
     assert A.paper("table1")[("tiny_imagenet", "vgg16", "relu", "swap")] == 59.045
     assert A.paper("table2_accuracy")[("tanh", "swap")] == A.paper("acc_swap")
+    assert swap_gain(A.paper("table1"), "cifar100", "vgg16", "tanh") == pytest.approx(72.17 - 64.84)
+    assert swap_gain(A.paper("table2_accuracy"), "tanh") == pytest.approx(A.paper("swap_gain"))
     assert max(A.paper("table7"), key=A.paper("table7").get) == 11
     assert A.paper("sparsity_swap") > A.paper("sparsity_conv") > A.paper("sparsity_nwdbn")
     assert all(c.source for c in A.PAPER.values())

@@ -12,7 +12,7 @@ from ..analysis import (GRADIENT_KEYS, LEARNED_FRACTION, Runs, accuracy, aggrega
                         chance_loss, contrast, gradient_profile, group_by, layer_profile, learned,
                         shallow_layers, signed)
 from ..paper import (ACTIVATION_NAMES, ARCH_NAMES, DATASET_NAMES, NUM_CLASSES, PAPER,
-                     TABLE1_COLUMNS, paper)
+                     TABLE1_COLUMNS, paper, swap_gain)
 from ..verdicts import SAME_LOSS
 from .comparison import describe_gap
 from .markdown import markdown_table, run_command
@@ -55,7 +55,7 @@ def table1_gaps_markdown(runs: Runs) -> str:
                 if not (conv.ok and swap.ok):
                     continue
                 ours = swap.mean - conv.mean
-                theirs = t1[(ds, arch, act, "swap")] - t1[(ds, arch, act, "convention")]
+                theirs = swap_gain(t1, ds, arch, act)
                 ratio = ours / theirs if theirs else math.nan
                 same_sign += ours * theirs > 0
                 ratios.append(ratio)
@@ -283,7 +283,7 @@ def activation_gains_markdown(runs: Runs) -> str:
             ours_gain[a], ours_dsk[a], n[a] = gain.value, dsk.value, gain.n
     if len(ours_gain) < len(acts) or len(acts) < 2:
         return "Not every activation of Table 2 has records yet."
-    paper_gain = {a: pacc[(a, "swap")] - pacc[(a, "convention")] for a in acts}
+    paper_gain = {a: swap_gain(pacc, a) for a in acts}
     name = lambda a: ACTIVATION_NAMES.get(a, a)  # noqa: E731
 
     def ranking(values: dict, paper_values: dict, what: str, unit: str, digits: int) -> str:

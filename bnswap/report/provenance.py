@@ -140,6 +140,13 @@ class _Anon:
     label = ""
 
 
+def _mean_cost(rows: list[dict]) -> list[str]:
+    """Mean minutes per run, seconds per epoch and training images per second of cost rows."""
+    return [f"{np.mean([r['train_seconds'] for r in rows]) / 60:.1f}",
+            f"{np.mean([r['seconds_per_epoch'] for r in rows]):.0f}",
+            f"{np.mean([r['images_per_second'] for r in rows]):.0f}"]
+
+
 def cost_markdown(data: dict[str, Runs]) -> str:
     """Recorded cost per experiment (``data[name]`` as returned by collect): runs, how many are
     recorded, mean seconds per run and per epoch, images per second, total training time."""
@@ -147,11 +154,8 @@ def cost_markdown(data: dict[str, Runs]) -> str:
     for name, runs in data.items():
         rows = cost_rows(runs)
         if rows:
-            sec = [r["train_seconds"] for r in rows]
-            body.append([name, len(runs), len(rows), f"{np.mean(sec) / 60:.1f}",
-                         f"{np.mean([r['seconds_per_epoch'] for r in rows]):.0f}",
-                         f"{np.mean([r['images_per_second'] for r in rows]):.0f}",
-                         f"{sum(sec) / 3600:.2f}",
+            hours = sum(r["train_seconds"] for r in rows) / 3600
+            body.append([name, len(runs), len(rows), *_mean_cost(rows), f"{hours:.2f}",
                          " / ".join(dict.fromkeys(f"{r['device']} x{r['threads']}" for r in rows))])
         else:
             body.append([name, len(runs), 0, "-", "-", "-", "-", "-"])
@@ -195,10 +199,7 @@ def cost_by_arch_markdown(data: dict[str, Runs]) -> str:
         if not rows:
             body.append([_arch_name(arch), len(runs), 0, "-", "-", "-"])
             continue
-        body.append([_arch_name(arch), len(runs), len(rows),
-                     f"{np.mean([r['train_seconds'] for r in rows]) / 60:.1f}",
-                     f"{np.mean([r['seconds_per_epoch'] for r in rows]):.0f}",
-                     f"{np.mean([r['images_per_second'] for r in rows]):.0f}"])
+        body.append([_arch_name(arch), len(runs), len(rows), *_mean_cost(rows)])
     return markdown_table(["architecture", "runs", "recorded", "min per run", "s per epoch",
                            "train images/s"], body)
 
