@@ -375,7 +375,13 @@ scoreboard use this one rule, through :func:`within_noise`)."""
 def within_noise(c: Contrast) -> bool:
     """Whether contrast ``c`` is within :data:`NOISE_Z` standard errors of zero (False while it
     has no standard error: then nothing says it is noise)."""
-    return math.isfinite(c.value) and math.isfinite(c.se) and abs(c.value) <= NOISE_Z * c.se
+    return within_bound(c.value, NOISE_Z * c.se)
+
+
+def within_bound(value: float, noise: float) -> bool:
+    """Whether ``|value|`` is at most ``noise``, a seed-noise size already in :data:`NOISE_Z`
+    standard errors (:func:`report.seed_gap_noise`); False when either is not finite."""
+    return math.isfinite(value) and math.isfinite(noise) and abs(value) <= noise
 
 
 def noisy_contrast(terms: Sequence[tuple[float, Stat]], noise_sd: float) -> Contrast:

@@ -101,3 +101,8 @@ def swap_gain(table: dict[tuple, float], *cell: str) -> float:
     ``swap_gain(paper("table1"), "cifar100", "vgg16", "tanh")`` or
     ``swap_gain(paper("table2_accuracy"), "softsign")``."""
     return table[(*cell, "swap")] - table[(*cell, "convention")]
+
+
+def arch_name(arch: str) -> str:
+    """Display name of an architecture key: ``mobilenet`` -> MobileNet, ``vgg16_11`` -> VGG16_11."""
+    return ARCH_NAMES.get(arch, arch.upper())

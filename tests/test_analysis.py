@@ -13,7 +13,7 @@ from scipy import stats
 
 from bnswap import analysis as A
 from bnswap.experiments import get_experiment
-from bnswap.paper import swap_gain
+from bnswap.paper import arch_name, swap_gain
 
 
 # ---- the paper's numbers ------------------------------------------------------------------------
@@ -27,6 +27,8 @@ def test_paper_numbers_are_consistent_and_cited():
     assert A.paper("table2_accuracy")[("tanh", "swap")] == A.paper("acc_swap")
     assert swap_gain(A.paper("table1"), "cifar100", "vgg16", "tanh") == pytest.approx(72.17 - 64.84)
     assert swap_gain(A.paper("table2_accuracy"), "tanh") == pytest.approx(A.paper("swap_gain"))
+    assert [arch_name(a) for a in ("mobilenet", "vgg16", "vgg16_11")] == [
+        "MobileNet", "VGG16", "VGG16_11"]
     assert max(A.paper("table7"), key=A.paper("table7").get) == 11
     assert A.paper("sparsity_swap") > A.paper("sparsity_conv") > A.paper("sparsity_nwdbn")
     assert all(c.source for c in A.PAPER.values())
@@ -245,6 +247,9 @@ def test_within_noise_edge_and_the_small_rules():
     assert not A.within_noise(A.Contrast(2.0001, 1.0, 3))
     assert A.within_noise(A.Contrast(-1.5, 1.0, 3))         # the sign does not matter
     assert not A.within_noise(A.Contrast(0.1, math.nan, 1))  # no SE: nothing says it is noise
+    # the same rule against a noise already in NOISE_Z standard errors
+    assert A.within_bound(-2.0, 2.0) and not A.within_bound(2.0001, 2.0)
+    assert not A.within_bound(0.1, math.nan) and not A.within_bound(math.nan, 2.0)
     assert [A.shallow_layers(n) for n in (1, 3, 10, 15)] == [1, 1, 4, 5]  # ceil(n / 3)
     from bnswap.scoreboard import early_epochs
 

@@ -7,7 +7,8 @@ import math
 from typing import Sequence
 
 from ..analysis import (NOISE_Z, Contrast, Runs, Stat, accuracy, average_metric, correlation,
-                        noisy_contrast, seed_noise, signed, sweep_points, within_noise)
+                        noisy_contrast, seed_noise, signed, sweep_points, within_bound,
+                        within_noise)
 from ..verdicts import NOISE_PAIR, WEAK_R
 
 
@@ -69,7 +70,7 @@ def describe_gap(ours: Contrast, paper_effect: float, unit: str = "points",
     o = f"{signed(ours.value, digits)} {unit}".rstrip()
     within = ""
     if not math.isfinite(ours.se) and math.isfinite(noise):
-        side = "within" if abs(ours.value) <= noise else "outside"  # noise = NOISE_Z x its SE
+        side = "within" if within_bound(ours.value, noise) else "outside"
         within = (f"; that is {side} seed noise ({NOISE_Z:g} standard errors, counting a single "
                   f"seed with the headline pair's spread: {noise:.{digits}f} {unit}".rstrip() + ")")
     if ours.value == 0 or math.copysign(1, ours.value) != math.copysign(1, paper_effect):
@@ -156,7 +157,7 @@ def sweep_markdown(runs: Runs, tag: str, metric: str, setting_sign: int, setting
 def _range_against_noise(spread: float, noise: float | None) -> str:
     if noise is None or not math.isfinite(noise):
         return ""
-    if spread <= noise:
+    if within_bound(spread, noise):
         return (f", a range of {spread:.3f}, within the seed noise of a single gap ({noise:.3f}):"
                 " the swept setting did not move it measurably")
     return f", a range of {spread:.3f}, beyond the seed noise of a single gap ({noise:.3f})"

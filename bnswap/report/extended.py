@@ -12,7 +12,7 @@ from ..analysis import (GRADIENT_KEYS, LEARNED_FRACTION, Runs, accuracy, aggrega
                         chance_loss, contrast, gradient_profile, group_by, layer_profile, learned,
                         shallow_layers, signed)
 from ..paper import (ACTIVATION_NAMES, ARCH_NAMES, DATASET_NAMES, NUM_CLASSES, PAPER,
-                     TABLE1_COLUMNS, paper, swap_gain)
+                     TABLE1_COLUMNS, arch_name, paper, swap_gain)
 from ..verdicts import SAME_LOSS
 from .comparison import describe_gap
 from .markdown import markdown_table, run_command
@@ -48,7 +48,7 @@ def table1_gaps_markdown(runs: Runs) -> str:
     t1 = paper("table1")
     body, ratios, same_sign = [], [], 0
     for ds, ds_name in DATASET_NAMES.items():
-        for arch, arch_name in ARCH_NAMES.items():
+        for arch in ARCH_NAMES:
             for act in ("tanh", "relu"):
                 conv, swap = (accuracy(g.get((ds, arch, act, o), []))
                               for o in ("convention", "swap"))
@@ -59,7 +59,7 @@ def table1_gaps_markdown(runs: Runs) -> str:
                 ratio = ours / theirs if theirs else math.nan
                 same_sign += ours * theirs > 0
                 ratios.append(ratio)
-                body.append([ds_name, arch_name, ACTIVATION_NAMES[act],
+                body.append([ds_name, arch_name(arch), ACTIVATION_NAMES[act],
                              f"{round(theirs, 3):+g}", signed(ours), f"{ratio:.1f}"])
     if not body:
         return "No Table 1 pair (Convention and Swap) has records yet."
@@ -261,7 +261,7 @@ def pooling_markdown(arch: str) -> str:
     after = blocks_after_pooling(arch)
     convs = _vgg_convs(arch)
     listed = ", ".join(map(str, after[:-1])) + f" and {after[-1]}"
-    return (f"In {arch.upper()} the convolution blocks {listed} each start a new stage behind a "
+    return (f"In {arch_name(arch)} the convolution blocks {listed} each start a new stage behind a "
             f"2x2 max-pooling layer, which keeps the largest value of each window and so enlarges "
             f"their inputs in both orders; block {convs + 1}, the first fully-connected block, "
             f"reads the last stage after a max-pooling and a global average pooling.")

@@ -10,7 +10,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ..analysis import Runs, final_accuracy, is_complete
-from ..paper import PAPER
+from ..paper import PAPER, arch_name
 from .markdown import markdown_table
 
 
@@ -180,13 +180,6 @@ def _distinct_runs(data: dict[str, Runs]) -> list[tuple]:
     return list(distinct.values())
 
 
-def _arch_name(arch: str) -> str:
-    """Display name of an architecture key: ``mobilenet`` -> MobileNet, ``vgg16_11`` -> VGG16_11."""
-    from ..paper import ARCH_NAMES
-
-    return ARCH_NAMES.get(arch, arch.upper())
-
-
 def cost_by_arch_markdown(data: dict[str, Runs]) -> str:
     """Recorded cost per architecture over the distinct runs of ``data`` (as for
     :func:`cost_markdown`): what one run of each model costs, whichever experiment it serves."""
@@ -197,9 +190,9 @@ def cost_by_arch_markdown(data: dict[str, Runs]) -> str:
     for arch, runs in by_arch.items():
         rows = cost_rows(runs)
         if not rows:
-            body.append([_arch_name(arch), len(runs), 0, "-", "-", "-"])
+            body.append([arch_name(arch), len(runs), 0, "-", "-", "-"])
             continue
-        body.append([_arch_name(arch), len(runs), len(rows), *_mean_cost(rows)])
+        body.append([arch_name(arch), len(runs), len(rows), *_mean_cost(rows)])
     return markdown_table(["architecture", "runs", "recorded", "min per run", "s per epoch",
                            "train images/s"], body)
 
