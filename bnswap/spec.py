@@ -15,6 +15,11 @@ from .activations import activation_info
 from .data import DATASETS
 from .models import ARCHS, ORDERS
 
+PRECISIONS = ("fp32", "bf16", "bf16_mixed")
+"""Training precisions (see :mod:`bnswap.precision`): ``fp32``; ``bf16``, autocast of the whole
+forward pass; ``bf16_mixed``, bf16 weight layers with fp32 activations and BatchNorm."""
+DEFAULT_PRECISION = "fp32"
+
 
 @dataclass(frozen=True)
 class RunSpec:
@@ -46,6 +51,9 @@ class RunSpec:
     """0-based blocks whose activation / block output samples are kept (Figures 1, 8)."""
     record_gradients: bool = False
     """Record Appendix A.7's gradient scales (Figure 15) at the end of training."""
+    precision: str = DEFAULT_PRECISION
+    """Training precision, one of :data:`PRECISIONS`. Left out of the record and the key when it
+    is the default, so the fp32 records made before precision was a field keep their keys."""
 
     def __post_init__(self) -> None:
         if self.arch not in ARCHS:
@@ -56,6 +64,9 @@ class RunSpec:
         if self.dataset not in DATASETS:
             raise ValueError(f"unknown dataset {self.dataset!r}; choose one of: "
                              f"{', '.join(DATASETS)}")
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"unknown precision {self.precision!r}; choose one of: "
+                             f"{', '.join(PRECISIONS)}")
         if self.epochs < 1 or self.batch_size < 2 or self.width <= 0:
             raise ValueError(f"epochs must be >= 1, batch_size >= 2 and width > 0 (got epochs="
                              f"{self.epochs}, batch_size={self.batch_size}, width={self.width})")
@@ -66,6 +77,8 @@ class RunSpec:
         d = asdict(self)
         d["milestones"] = list(self.milestones)
         d["capture_layers"] = list(self.capture_layers)
+        if d["precision"] == DEFAULT_PRECISION:
+            del d["precision"]
         return d
 
     @classmethod
@@ -89,5 +102,7 @@ class RunSpec:
         """A human-readable one-line summary."""
         wd = f"wd={self.wd_weight:g}/{self.wd_gamma:g}/{self.wd_beta:g}"
         return (f"{self.arch} {self.order} {self.activation} {self.dataset} lr={self.lr:g} {wd} "
-                f"ep={self.epochs} w={self.width:g} seed={self.seed} [{self.profile}]")
+                f"ep={self.epochs} w={self.width:g} seed={self.seed}"
+                f"{'' if self.precision == DEFAULT_PRECISION else ' ' + self.precision}"
+                f" [{self.profile}]")
 

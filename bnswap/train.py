@@ -1,8 +1,9 @@
 """The trainer: SGD with momentum, three weight-decay groups, multi-step LR (Appendix A.1).
 
 The dataset lives on the device as one uint8 tensor; batches are gathered, normalised and
-augmented (4-pixel-padded random crop, horizontal flip) as tensors. channels_last always; bf16
-autocast on CUDA; fp32 on CPU. Every epoch draws its shuffle and augmentation from a generator
+augmented (4-pixel-padded random crop, horizontal flip) as tensors. channels_last always; the
+precision is the spec's (:mod:`bnswap.precision`: fp32, bf16, or bf16 weight layers with fp32
+activations and BN), on any device, and every measurement pass is fp32. Every epoch draws its shuffle and augmentation from a generator
 seeded by (seed, epoch), and a checkpoint is written at every epoch end, so a resumed run ends in
 exactly the state an uninterrupted one reaches.
 """
@@ -26,6 +27,8 @@ from .augment import Normalizer, eval_batches, random_crop_flip
 from .data import ImageData, save_atomic, stratified_subset
 from .metrics import Capture, gradient_scales, measure
 from .models import build_model
+from .precision import autocast as precision_autocast
+from .precision import prepare_model
 from .spec import RunSpec
 
 EVAL_BATCH = 500
@@ -108,14 +111,14 @@ def epoch_generator(seed: int, epoch: int) -> torch.Generator:
 
 @torch.no_grad()
 def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, norm: Normalizer,
-             autocast: bool = False) -> tuple[float, float]:
-    """Mean cross-entropy and accuracy (%) of ``model`` in eval mode."""
+             precision: str = "fp32") -> tuple[float, float]:
+    """Mean cross-entropy and accuracy (%) of ``model`` in eval mode, forward in ``precision``."""
     was = model.training
     model.eval()
     loss_sum, correct = 0.0, 0
     for start, xb in zip(range(0, x.shape[0], EVAL_BATCH), eval_batches(x, norm, EVAL_BATCH)):
         yb = y[start:start + EVAL_BATCH]
-        with torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=autocast):
+        with precision_autocast(precision, x.device.type):
             logits = model(xb)
         loss_sum += float(F.cross_entropy(logits.float(), yb, reduction="sum"))
         correct += int((logits.argmax(1) == yb).sum())
@@ -124,10 +127,11 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, norm: Normalize
 
 
 def train_step(model: nn.Module, opt: torch.optim.Optimizer, xb: torch.Tensor, yb: torch.Tensor,
-               autocast: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
-    """One SGD step on a batch: forward (bf16 autocast when ``autocast``), cross-entropy,
-    backward, optimizer step. Returns the (undetached) loss and the logits."""
-    with torch.autocast(xb.device.type, dtype=torch.bfloat16, enabled=autocast):
+               precision: str = "fp32") -> tuple[torch.Tensor, torch.Tensor]:
+    """One SGD step on a batch: forward in ``precision`` (the model prepared for it by
+    :func:`bnswap.precision.prepare_model`), fp32 cross-entropy, backward, optimizer step.
+    Returns the (undetached) loss and the logits."""
+    with precision_autocast(precision, xb.device.type):
         logits = model(xb)
         loss = F.cross_entropy(logits.float(), yb)
     opt.zero_grad(set_to_none=True)
@@ -156,7 +160,7 @@ def train(spec: RunSpec, data: ImageData, device: str | torch.device = "cpu",
     torch.manual_seed(spec.seed)
     model = build_model(spec.arch, spec.order, spec.activation, data.num_classes, spec.width,
                         spec.fc_bn, image_size=data.train_x.shape[-1])
-    model = model.to(device, memory_format=torch.channels_last)
+    model = prepare_model(model.to(device, memory_format=torch.channels_last), spec.precision)
     opt = make_optimizer(model, spec)
 
     train_x, train_y = data.train_x, data.train_y
@@ -196,7 +200,7 @@ def train(spec: RunSpec, data: ImageData, device: str | torch.device = "cpu",
             idx = perm[step * spec.batch_size:(step + 1) * spec.batch_size]
             xb = random_crop_flip(norm(train_x[idx]), 4, gen)
             yb = train_y[idx]
-            loss, logits = train_step(model, opt, xb, yb, cuda)
+            loss, logits = train_step(model, opt, xb, yb, spec.precision)
             loss_sum += loss.detach() * idx.numel()
             correct += (logits.detach().argmax(1) == yb).sum()
         seen = min(n, steps * spec.batch_size)
@@ -204,7 +208,7 @@ def train(spec: RunSpec, data: ImageData, device: str | torch.device = "cpu",
         if not math.isfinite(train_loss):
             raise DivergedError(f"{spec.short()}: loss became {train_loss} in epoch {epoch + 1}; "
                                 f"try a lower learning rate (now {lr:g})")
-        test_loss, test_acc = evaluate(model, test_x, test_y, norm, cuda)
+        test_loss, test_acc = evaluate(model, test_x, test_y, norm, spec.precision)
         seconds = time.perf_counter() - t0
         elapsed += seconds
         history.append({"epoch": epoch + 1, "lr": lr, "train_loss": round(train_loss, 5),

@@ -6,7 +6,7 @@ import pytest
 
 from bnswap.experiments import (EXPERIMENTS, HYPERPARAMETERS, PROFILES, get_experiment,
                                 get_profile, paper_spec)
-from bnswap.spec import RunSpec
+from bnswap.spec import PRECISIONS, RunSpec
 
 # Cells read off the paper's Tables 3-6 (Appendix A.1): (lr, weight decay).
 PAPER_CELLS = {
@@ -108,7 +108,32 @@ def test_full_profile_is_the_paper() -> None:
     paper = paper_spec("vgg16_11", "swap", "tanh", "cifar100")
     runs = get_profile("full").apply(paper)
     assert [r.seed for r in runs] == [0, 1, 2]
-    assert all(r.replace(seed=0) == paper for r in runs)
+    assert all(r.replace(seed=0, precision="fp32") == paper for r in runs)
+    assert {r.precision for r in runs} == {"bf16_mixed"}  # a GPU's bf16, Tanh kept in fp32
+
+
+def test_precision_is_part_of_the_key_and_fp32_keeps_old_keys() -> None:
+    spec = paper_spec("vgg16_11", "swap", "tanh", "cifar100")
+    assert "precision" not in spec.to_dict()  # fp32 records made before the field keep keys
+    keys = {spec.replace(precision=p).key() for p in PRECISIONS}
+    assert len(keys) == len(PRECISIONS) and spec.key() in keys
+    mixed = spec.replace(precision="bf16_mixed")
+    assert mixed.to_dict()["precision"] == "bf16_mixed"
+    assert RunSpec.from_dict(mixed.to_dict()) == mixed
+    with pytest.raises(ValueError, match="bf16_mixed"):
+        spec.replace(precision="fp16")
+
+
+def test_cpu_long_lets_weight_decay_act() -> None:
+    """Issue 11's test (a): the largest beta decay's cumulative shrink, sum of lr * wd over all
+    steps, is at least a third of the paper's 200 epochs (0.41)."""
+    steps = -(-50_000 // 128)
+    def shrink(profile: str) -> float:
+        s = get_profile(profile).apply(
+            paper_spec("vgg16_11", "nwdbn", "tanh", "cifar100", wd_beta=1e-3))[0]
+        return sum(steps * s.lr_at(e) * s.wd_beta for e in range(s.epochs))
+    assert shrink("cpu") < 0.03
+    assert shrink("cpu_long") >= 0.14 and shrink("full") > 0.4
 
 
 @pytest.mark.parametrize("name", sorted(PROFILES))
