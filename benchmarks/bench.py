@@ -3,7 +3,7 @@
 Measures, in one run, and prints progress lines followed by ONE JSON line (the last line):
 
 1. ``train_vs_dataloader``: images/s of bnswap's training loop (whole uint8 dataset as a tensor,
-   Normalizer, random_crop_flip, channels_last, bnswap.train.train_step) divided by images/s of
+   Normalizer, random_crop_flip, channels_last, bnswap.core.train.train_step) divided by images/s of
    the conventional torchvision loop (a Dataset of PIL images, RandomCrop(32, padding=4),
    RandomHorizontalFlip, ToTensor, Normalize, DataLoader with worker processes), same model,
    same optimizer, same batch size and step count, alternated A/B/B/A... and taking medians.
@@ -18,11 +18,11 @@ Measures, in one run, and prints progress lines followed by ONE JSON line (the l
 4. With a CUDA GPU: ``gpu_images_per_second`` and ``gpu_seconds_per_cifar100_epoch`` for
    full-width VGG16_11 with bf16 autocast and channels_last (null without one).
 
-Data: CIFAR-100 through bnswap.data.load_dataset (set BNSWAP_DATA_DIR / BNSWAP_CACHE_DIR) when it
+Data: CIFAR-100 through bnswap.core.data.load_dataset (set BNSWAP_DATA_DIR / BNSWAP_CACHE_DIR) when it
 is found, otherwise synthetic uint8 images of CIFAR shape (the JSON says which).
 ``--explore`` also times the training step under other settings (memory format, threads, batch
 size, oneDNN off). Like bnswap's trainer, the benchmark keeps freed memory in glibc's heap
-(bnswap.allocator; ``BNSWAP_MALLOC=default`` turns that off). Timings on a machine shared with
+(bnswap.core.allocator; ``BNSWAP_MALLOC=default`` turns that off). Timings on a machine shared with
 other jobs are noisy; the JSON records the load average before and after.
 """
 
@@ -44,14 +44,14 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bnswap.allocator import keep_freed_memory  # noqa: E402
-from bnswap.augment import Normalizer, random_crop_flip  # noqa: E402
-from bnswap.data import DatasetNotFoundError, ImageData, load_dataset  # noqa: E402
-from bnswap.experiments import paper_spec  # noqa: E402
-from bnswap.metrics import measure  # noqa: E402
-from bnswap.models import build_model  # noqa: E402
-from bnswap.reference import measure_three_pass  # noqa: E402
-from bnswap.train import make_optimizer, train_step  # noqa: E402
+from bnswap.core.allocator import keep_freed_memory
+from bnswap.core.augment import Normalizer, random_crop_flip
+from bnswap.core.data import DatasetNotFoundError, ImageData, load_dataset
+from bnswap.runs.experiments import paper_spec
+from bnswap.core.metrics import measure
+from bnswap.core.models import build_model
+from bnswap.core.reference import measure_three_pass
+from bnswap.core.train import make_optimizer, train_step
 
 ARCH, ORDER, ACT, CLASSES = "vgg16_11", "swap", "tanh", 100
 BATCH = 128
@@ -119,7 +119,7 @@ class PILImages(torch.utils.data.Dataset):
 
 
 class BnswapLoop:
-    """bnswap.train's per-step path, steps on demand (one 'epoch' permutation per round)."""
+    """bnswap.core.train's per-step path, steps on demand (one 'epoch' permutation per round)."""
 
     def __init__(self, data: ImageData, width: float) -> None:
         self.x, self.y = data.train_x, data.train_y
@@ -433,7 +433,7 @@ def main() -> None:
                          "load average says other jobs hold some of them")
     args = ap.parse_args()
     quick = args.quick
-    # As bnswap.train does on a CPU (both loops of section 1 share this process, so both get it);
+    # As bnswap.core.train does on a CPU (both loops of section 1 share this process, so both get it);
     # BNSWAP_MALLOC=default measures without it.
     malloc_kept = keep_freed_memory()
 

@@ -7,13 +7,16 @@ import dataclasses
 import json
 import sys
 
-from .activations import ACTIVATIONS
-from .analysis import layer_average
-from .data import DATASETS, DatasetNotFoundError
-from .experiments import EXPERIMENTS, PAPER_ORDERS, PROFILES, get_profile, paper_spec
-from .models import ARCHS
-from .results import CorruptRecordError, MissingRecordError
-from .runner import RunOptions, run_experiments, run_specs
+from .core.registries import ACTIVATIONS
+from .findings.records import layer_average
+from .core.registries import DATASETS
+from .core.data import DatasetNotFoundError
+from .runs.experiments import EXPERIMENTS, paper_spec
+from .core.registries import PAPER_ORDERS
+from .runs.profiles import PROFILES, get_profile
+from .core.registries import ARCHS
+from .runs.results import CorruptRecordError, MissingRecordError
+from .runs.runner import RunOptions, run_experiments, run_specs
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -72,7 +75,7 @@ def cmd_train(a: argparse.Namespace) -> None:
 
 
 def cmd_measure(a: argparse.Namespace) -> None:
-    from .results import Store
+    from .runs.results import Store
 
     store = Store(a.results_dir)
     for record in store.records():

@@ -72,7 +72,7 @@ def chapter_path(chapter: str) -> Path:
 
 def validate(profile: str, chapters: list[str] | None) -> list[str]:
     """The chapters to run, in book order; clear errors for an unknown profile or chapter."""
-    from .experiments import PROFILES
+    from .runs.profiles import PROFILES
 
     if profile not in PROFILES:
         raise BookError(f"unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}")
@@ -167,7 +167,7 @@ def kernel_environment(tmp: Path, data_dir: str | None, results_dir: str | None)
 
 
 def _store_files(results_dir: str | None) -> set[str]:
-    from .results import results_dir as resolve
+    from .runs.results import results_dir as resolve
 
     root = resolve(results_dir)
     return {p.name for p in root.glob("*.json")} if root.is_dir() else set()
@@ -289,7 +289,7 @@ def format_reports(reports: list[ChapterReport]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .experiments import PROFILES
+    from .runs.profiles import PROFILES
 
     parser = argparse.ArgumentParser(prog="python -m bnswap.book", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)

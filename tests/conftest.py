@@ -15,7 +15,7 @@ import pytest
 import torch
 from hypothesis import HealthCheck, settings
 
-from bnswap.data import ImageData
+from bnswap.core.data import ImageData
 
 # Busy CI machines make per-example timing meaningless; never write a database into the repo.
 settings.register_profile("bnswap", deadline=None, database=None, max_examples=40,

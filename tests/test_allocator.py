@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 # usually 0 (now and then one tensor's 16,384 while the heap settles).
 PROBE = """
 import json, resource, torch
-from bnswap.allocator import keep_freed_memory
+from bnswap.core.allocator import keep_freed_memory
 on = keep_freed_memory()
 def faults_for_one_step():
     before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
@@ -54,10 +54,10 @@ def test_freed_large_tensors_are_reused_without_page_faults() -> None:
 def test_setting_is_reported_in_records_environment() -> None:
     import torch
 
-    from bnswap.train import device_info
+    from bnswap.core.train import device_info
 
-    from bnswap.allocator import keep_freed_memory
-    from bnswap.train import code_version
+    from bnswap.core.allocator import keep_freed_memory
+    from bnswap.core.train import code_version
 
     info = device_info(torch.device("cpu"))
     assert info["malloc_keeps_freed_memory"] is keep_freed_memory()

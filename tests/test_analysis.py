@@ -11,47 +11,49 @@ from fake_records import (PROFILE, all_like_paper, as_saved, fake_runs, grads, m
                           sweep_like_paper)
 from scipy import stats
 
-from bnswap import analysis as A
-from bnswap.experiments import get_experiment
-from bnswap.paper import arch_name, swap_gain
+from bnswap.findings import records as A
+from bnswap.findings import stats as St
+from bnswap.runs.experiments import get_experiment
+from bnswap.core.registries import arch_name
+from bnswap.findings.paper import PAPER, paper, swap_gain
 
 
 # ---- the paper's numbers ------------------------------------------------------------------------
 
 
 def test_paper_numbers_are_consistent_and_cited():
-    assert A.paper("acc_swap") - A.paper("acc_conv") == pytest.approx(A.paper("swap_gain"))
-    assert len(A.paper("table1")) == 32
-    assert A.paper("table1")[("cifar100", "vgg16", "tanh", "swap")] == 72.17
-    assert A.paper("table1")[("tiny_imagenet", "vgg16", "relu", "swap")] == 59.045
-    assert A.paper("table2_accuracy")[("tanh", "swap")] == A.paper("acc_swap")
-    assert swap_gain(A.paper("table1"), "cifar100", "vgg16", "tanh") == pytest.approx(72.17 - 64.84)
-    assert swap_gain(A.paper("table2_accuracy"), "tanh") == pytest.approx(A.paper("swap_gain"))
+    assert paper("acc_swap") - paper("acc_conv") == pytest.approx(paper("swap_gain"))
+    assert len(paper("table1")) == 32
+    assert paper("table1")[("cifar100", "vgg16", "tanh", "swap")] == 72.17
+    assert paper("table1")[("tiny_imagenet", "vgg16", "relu", "swap")] == 59.045
+    assert paper("table2_accuracy")[("tanh", "swap")] == paper("acc_swap")
+    assert swap_gain(paper("table1"), "cifar100", "vgg16", "tanh") == pytest.approx(72.17 - 64.84)
+    assert swap_gain(paper("table2_accuracy"), "tanh") == pytest.approx(paper("swap_gain"))
     assert [arch_name(a) for a in ("mobilenet", "vgg16", "vgg16_11")] == [
         "MobileNet", "VGG16", "VGG16_11"]
-    assert max(A.paper("table7"), key=A.paper("table7").get) == 11
-    assert A.paper("sparsity_swap") > A.paper("sparsity_conv") > A.paper("sparsity_nwdbn")
-    assert all(c.source for c in A.PAPER.values())
+    assert max(paper("table7"), key=paper("table7").get) == 11
+    assert paper("sparsity_swap") > paper("sparsity_conv") > paper("sparsity_nwdbn")
+    assert all(c.source for c in PAPER.values())
     with pytest.raises(KeyError, match="known"):
-        A.paper("nope")
+        paper("nope")
 
 
 # ---- aggregation --------------------------------------------------------------------------------
 
 
 def test_aggregate_and_format():
-    s = A.aggregate([38.0, 38.5, 37.8])
+    s = St.aggregate([38.0, 38.5, 37.8])
     assert s.n == 3 and s.mean == pytest.approx(np.mean([38.0, 38.5, 37.8]))
     assert s.std == pytest.approx(np.std([38.0, 38.5, 37.8], ddof=1))
     assert s.format(1, "%") == f"{s.mean:.1f} ± {s.std:.1f} % (n=3)"
-    one = A.aggregate([38.1, None, float("nan")])
+    one = St.aggregate([38.1, None, float("nan")])
     assert one.n == 1 and math.isnan(one.std)
     assert one.format(1, "%") == "38.1 % (n=1)"
-    assert A.aggregate([]).format() == "not run"
-    empty = A.Stat.empty()
+    assert St.aggregate([]).format() == "not run"
+    empty = St.Stat.empty()
     assert (empty.n, empty.values, empty.ok) == (0, (), False)
     assert math.isnan(empty.mean) and math.isnan(empty.std)
-    assert A.aggregate([]) == empty and A.aggregate([None, float("nan")]) == empty
+    assert St.aggregate([]) == empty and St.aggregate([None, float("nan")]) == empty
 
 
 def test_layer_metrics_skip_undefined_saturation():
@@ -81,14 +83,14 @@ def test_by_label_missing_and_failed():
 def test_correlation_pearson_spearman_and_degenerate_cases():
     x = [0, 1, 2, 3, 4]
     y = [0, 1, 8, 27, 64]
-    c = A.correlation(x, y)
+    c = St.correlation(x, y)
     assert c.n == 5 and c.rho == pytest.approx(1.0)
     assert c.r == pytest.approx(stats.pearsonr(x, y)[0])
-    assert A.correlation([1, 2, -3, 4], [-1, -2, 3, float("nan")]).n == 3
-    assert not A.correlation([1, 2], [3, 4]).ok
-    assert not A.correlation([1, 1, 1], [1, 2, 3]).ok
-    assert A.fit_line([0, 1, 2], [1, 3, 5]) == pytest.approx((2.0, 1.0))
-    assert A.fit_line([1, 1], [0, 1]) is None
+    assert St.correlation([1, 2, -3, 4], [-1, -2, 3, float("nan")]).n == 3
+    assert not St.correlation([1, 2], [3, 4]).ok
+    assert not St.correlation([1, 1, 1], [1, 2, 3]).ok
+    assert St.fit_line([0, 1, 2], [1, 3, 5]) == pytest.approx((2.0, 1.0))
+    assert St.fit_line([1, 1], [0, 1]) is None
 
 
 def test_sweep_points_learning_curve_gradients():
@@ -136,13 +138,14 @@ def _texts(fig):
 def test_plots_draw_records_and_mark_missing_panels():
     from matplotlib.figure import Figure
 
-    from bnswap import plots as P
+    from bnswap.render import plots as P
+    from bnswap.render import illustrations as I
 
     data = all_like_paper()
     g = A.by_label(data["headline"])
     first = {k: v[0] for k, v in g.items()}
     figs = [
-        P.block_diagram(),
+        I.block_diagram(),
         P.layer_lines(g, "saturation"),
         P.metric_panels({k: g[k] for k in ("Convention", "NoBN")}),
         P.sweep_scatter(A.sweep_points(data["beta_sweep"], "wd_beta", "skewness"), "skewness", "wd"),
@@ -152,12 +155,12 @@ def test_plots_draw_records_and_mark_missing_panels():
         P.block_outputs({k: first[k] for k in ("Convention", "NWDBN", "Swap")}, layer=7, channels=2),
         P.learning_curves(g, "test_loss"),
         P.gradient_scales({k: g[k] for k in ("Convention", "Swap")}),
-        P.reference_histograms(2000),
-        P.bn_after_tanh(),
+        I.reference_histograms(2000),
+        I.bn_after_tanh(),
         P.activation_skewness(A.group_by(data["table2"], "activation", "order")),
         P.paired_bars(["Convention", "Swap"], {k: A.accuracy(v) for k, v in g.items()},
                       {"Convention": 69.5, "Swap": 74.11}),
-        P.depth_panels(A.group_by(data["depth"], "depth"), A.paper("table7")),
+        P.depth_panels(A.group_by(data["depth"], "depth"), paper("table7")),
     ]
     assert any(t.get_text() == "Swap" for t in figs[0].axes[0].texts)  # the block diagram
     for fig in figs[1:]:
@@ -171,14 +174,14 @@ def test_plots_draw_records_and_mark_missing_panels():
 
 
 def test_plots_with_missing_records_show_not_run():
-    from bnswap import plots as P
+    from bnswap.render import plots as P
 
     empty = {"Convention": [], "Swap": []}
     for fig in (P.layer_lines(empty, "skewness"), P.sweep_scatter([], "skewness", "wd"),
                 P.channel_vs_layer({"Convention": None, "Swap": None}),
                 P.block_outputs({"Convention": None}), P.learning_curves(empty),
                 P.gradient_scales(empty),
-                P.depth_panels({d: [] for d in A.paper("table7")}, A.paper("table7"))):
+                P.depth_panels({d: [] for d in paper("table7")}, paper("table7"))):
         assert any("not run" in t for t in _texts(fig)), fig
 
 
@@ -202,24 +205,24 @@ def test_chance_loss_is_ln_classes():
 
 
 def test_seed_noise_is_the_larger_measured_spread():
-    conv, swap = A.aggregate([30.0, 30.3, 29.7]), A.aggregate([36.0, 36.5, 35.5])
-    assert A.seed_noise([conv, swap]) == pytest.approx(0.5)
-    assert A.seed_noise([conv, A.aggregate([1.0])]) == pytest.approx(0.3)  # one seed: no spread
-    assert math.isnan(A.seed_noise([A.aggregate([1.0]), A.Stat.empty()]))
+    conv, swap = St.aggregate([30.0, 30.3, 29.7]), St.aggregate([36.0, 36.5, 35.5])
+    assert St.seed_noise([conv, swap]) == pytest.approx(0.5)
+    assert St.seed_noise([conv, St.aggregate([1.0])]) == pytest.approx(0.3)  # one seed: no spread
+    assert math.isnan(St.seed_noise([St.aggregate([1.0]), St.Stat.empty()]))
 
 
 def test_noisy_contrast_gives_single_seed_terms_the_seed_noise():
-    conv = A.aggregate([30.0, 30.3, 29.7])  # sd 0.3, n=3
-    one = A.aggregate([30.28])               # a single seed
-    c = A.noisy_contrast([(1, one), (-1, conv)], 0.5)
+    conv = St.aggregate([30.0, 30.3, 29.7])  # sd 0.3, n=3
+    one = St.aggregate([30.28])               # a single seed
+    c = St.noisy_contrast([(1, one), (-1, conv)], 0.5)
     assert c.value == pytest.approx(0.28) and c.n == 1
     assert c.se == pytest.approx(math.sqrt(0.5**2 / 1 + 0.3**2 / 3))
-    both_single = A.noisy_contrast([(1, one), (-1, A.aggregate([30.0]))], 0.5)
+    both_single = St.noisy_contrast([(1, one), (-1, St.aggregate([30.0]))], 0.5)
     assert both_single.se == pytest.approx(0.5 * math.sqrt(2))  # sd * sqrt(1/n1 + 1/n2)
     # Without a measured noise, or with every term measured, it is contrast().
-    assert math.isnan(A.noisy_contrast([(1, one), (-1, conv)], math.nan).se)
-    assert A.noisy_contrast([(1, conv), (-1, conv)], 9.0) == A.contrast([(1, conv), (-1, conv)])
-    assert A.noisy_contrast([(1, one), (-1, A.Stat.empty())], 0.5).n == 0
+    assert math.isnan(St.noisy_contrast([(1, one), (-1, conv)], math.nan).se)
+    assert St.noisy_contrast([(1, conv), (-1, conv)], 9.0) == St.contrast([(1, conv), (-1, conv)])
+    assert St.noisy_contrast([(1, one), (-1, St.Stat.empty())], 0.5).n == 0
 
 
 # ---- closed forms of the contrast rules ---------------------------------------------------------
@@ -230,28 +233,28 @@ def test_contrast_standard_error_is_the_closed_form():
     sample SD (ddof=1) of each, and n the smallest number of seeds."""
     rng = np.random.default_rng(4)
     a, b = rng.normal(40, 0.5, size=3), rng.normal(35, 0.3, size=5)
-    sa, sb = A.aggregate(a), A.aggregate(b)
-    c = A.contrast([(1, sa), (-1, sb)])
+    sa, sb = St.aggregate(a), St.aggregate(b)
+    c = St.contrast([(1, sa), (-1, sb)])
     assert c.value == pytest.approx(a.mean() - b.mean())
     assert c.se == pytest.approx(math.sqrt(a.var(ddof=1) / 3 + b.var(ddof=1) / 5))
     assert c.n == 3
     # A single-seed term has no SD: no SE, unless the seed noise is given.
-    one = A.aggregate([37.0])
-    assert math.isnan(A.contrast([(1, one), (-1, sb)]).se)
-    assert A.noisy_contrast([(1, one), (-1, sb)], 0.4).se == pytest.approx(
+    one = St.aggregate([37.0])
+    assert math.isnan(St.contrast([(1, one), (-1, sb)]).se)
+    assert St.noisy_contrast([(1, one), (-1, sb)], 0.4).se == pytest.approx(
         math.sqrt(0.4**2 / 1 + b.var(ddof=1) / 5))
 
 
 def test_within_noise_edge_and_the_small_rules():
-    assert A.within_noise(A.Contrast(2.0, 1.0, 3))          # exactly NOISE_Z standard errors
-    assert not A.within_noise(A.Contrast(2.0001, 1.0, 3))
-    assert A.within_noise(A.Contrast(-1.5, 1.0, 3))         # the sign does not matter
-    assert not A.within_noise(A.Contrast(0.1, math.nan, 1))  # no SE: nothing says it is noise
+    assert St.within_noise(St.Contrast(2.0, 1.0, 3))          # exactly NOISE_Z standard errors
+    assert not St.within_noise(St.Contrast(2.0001, 1.0, 3))
+    assert St.within_noise(St.Contrast(-1.5, 1.0, 3))         # the sign does not matter
+    assert not St.within_noise(St.Contrast(0.1, math.nan, 1))  # no SE: nothing says it is noise
     # the same rule against a noise already in NOISE_Z standard errors
-    assert A.within_bound(-2.0, 2.0) and not A.within_bound(2.0001, 2.0)
-    assert not A.within_bound(0.1, math.nan) and not A.within_bound(math.nan, 2.0)
+    assert St.within_bound(-2.0, 2.0) and not St.within_bound(2.0001, 2.0)
+    assert not St.within_bound(0.1, math.nan) and not St.within_bound(math.nan, 2.0)
     assert [A.shallow_layers(n) for n in (1, 3, 10, 15)] == [1, 1, 4, 5]  # ceil(n / 3)
-    from bnswap.scoreboard import early_epochs
+    from bnswap.render.scoreboard import early_epochs
 
     assert [early_epochs(n) for n in (1, 5, 10, 200)] == [1, 1, 2, 40]  # ceil(n / 5)
 

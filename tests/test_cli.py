@@ -14,7 +14,8 @@ import pytest
 from PIL import Image
 
 from bnswap.__main__ import main
-from bnswap.experiments import EXPERIMENTS, PROFILES
+from bnswap.runs.experiments import EXPERIMENTS
+from bnswap.runs.profiles import PROFILES
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -140,7 +141,7 @@ def test_every_package_folder_is_installed() -> None:
                  ["packages"])
     folders = {".".join(p.parent.relative_to(REPO).parts)
                for p in (REPO / "bnswap").rglob("__init__.py")}
-    assert folders == listed | {"bnswap"} and "bnswap.report" in folders
+    assert folders == listed | {"bnswap"} and "bnswap.render" in folders
 
 
 def test_train_epochs_override_scales_the_lr_milestones(monkeypatch) -> None:
@@ -167,7 +168,7 @@ def test_cli_errors_say_what_to_do_without_a_traceback(tmp_path, monkeypatch) ->
     def offline(*args, **kwargs):  # the test must not depend on the network either way
         raise OSError("offline")
 
-    monkeypatch.setattr("bnswap.data._cifar_torchvision", offline)
+    monkeypatch.setattr("bnswap.core.data._cifar_torchvision", offline)
     env_missing = str(tmp_path / "nowhere")
     with pytest.raises(SystemExit) as exc:
         main(["train", "--profile", "smoke", "--dataset", "cifar10", "--data-dir", env_missing,

@@ -11,9 +11,9 @@ import pytest
 import torch
 from PIL import Image
 
-import bnswap.data as data_module
-from bnswap.data import (DatasetNotFoundError, cache_dir, load_dataset, resolve_data_dir,
-                         stratified_subset)
+import bnswap.core.data as data_module
+from bnswap.core.data import DatasetNotFoundError, load_dataset, stratified_subset
+from bnswap.core.paths import cache_dir, resolve_data_dir
 
 # Class names deliberately not created in sorted order; labels must follow sorted names.
 COLOURS = {"whale": (200, 40, 40), "apple": (40, 200, 40), "maple_tree": (40, 40, 200)}

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from bnswap import distributions as D
+from bnswap.findings import synthetic as D
+from bnswap.findings import gaussian as G
 
 
 def test_reference_distributions_uniform_saturation_is_half():
@@ -22,14 +23,14 @@ def test_reference_distributions_uniform_saturation_is_half():
 
 
 def test_tanh_output_stats_and_bn_after_tanh():
-    m, s = D.tanh_output_stats(0.0, 0.01)
+    m, s = G.tanh_output_stats(0.0, 0.01)
     assert m == pytest.approx(0.0, abs=1e-12) and s == pytest.approx(0.01, rel=1e-3)
-    m, s = D.tanh_output_stats(2.0, 1.0)
+    m, s = G.tanh_output_stats(2.0, 1.0)
     x = np.random.default_rng(0).normal(2.0, 1.0, 400_000)
     assert m == pytest.approx(np.tanh(x).mean(), abs=3e-3)
     assert s == pytest.approx(np.tanh(x).std(), abs=3e-3)
-    pts = D.normal_quantile_points(2.0, 1.0, 2001)
-    z = D.bn_after_tanh(pts, 2.0, 1.0)
+    pts = G.normal_quantile_points(2.0, 1.0, 2001)
+    z = G.bn_after_tanh(pts, 2.0, 1.0)
     assert abs(z.mean()) < 0.02 and z.std() == pytest.approx(1.0, abs=0.02)
     # One-sided saturation: after BN the crowd sits nearer zero than a standard normal's does
     # (whose median |z| is scipy's halfnorm median, 0.674).
@@ -46,7 +47,7 @@ def test_sparsity_properties_match_appendix_a10():
 
 
 def test_mixed_channels_demo_layer_symmetric_channels_not():
-    d = D.mixed_channels_demo(4000)
+    d = G.mixed_channels_demo(4000)
     assert abs(d["pooled_skewness"]) < 0.05
     assert d["layer_skewness"] > 1.0
     assert d["channel_skewness"][0] == pytest.approx(-d["channel_skewness"][1])

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bnswap.experiments import (EXPERIMENTS, HYPERPARAMETERS, PROFILES, get_experiment,
-                                get_profile, paper_spec)
-from bnswap.spec import PRECISIONS, RunSpec
+from bnswap.runs.experiments import EXPERIMENTS, HYPERPARAMETERS, get_experiment, paper_spec
+from bnswap.runs.profiles import PROFILES, get_profile
+from bnswap.core.registries import PRECISIONS
+from bnswap.core.spec import RunSpec
 
 # Cells read off the paper's Tables 3-6 (Appendix A.1): (lr, weight decay).
 PAPER_CELLS = {
@@ -240,7 +241,7 @@ def test_run_spec_rejects_bad_values(change, message) -> None:
 
 def test_several_experiments_train_as_one_queue(monkeypatch) -> None:
     """``python -m bnswap experiment A B --dataset D``: one queue, shared runs once, D only."""
-    import bnswap.runner as runner
+    import bnswap.runs.runner as runner
 
     queued: list[list[RunSpec]] = []
 

@@ -6,30 +6,31 @@ import re
 import numpy as np
 import pytest
 
-from bnswap import explorer as ex
-from bnswap.activations import activation_info
+from bnswap.render import explorer as ex
+from bnswap.findings import gaussian as G
+from bnswap.core.registries import activation_info
 
 POINTS = [(0.0, 1.0), (1.3, 0.7), (-2.5, 3.9), (3.0, 0.1), (0.05, 0.1), (2.0, 4.0)]
 FIELDS = ("mean", "std", "skewness", "saturation", "bn_sparsity")
 
 
-@pytest.mark.parametrize("activation", ex.EXPLORER_ACTIVATIONS)
+@pytest.mark.parametrize("activation", G.EXPLORER_ACTIVATIONS)
 @pytest.mark.parametrize("mu,sigma", POINTS)
 def test_agrees_with_adaptive_quad(activation, mu, sigma):
-    ours = ex.summary(activation, mu, sigma)
-    ref = ex.output_stats_quad(activation, mu, sigma)
+    ours = G.summary(activation, mu, sigma)
+    ref = G.output_stats_quad(activation, mu, sigma)
     for field in FIELDS:
         assert ours[field] == pytest.approx(ref[field], abs=1e-8), field
 
 
-@pytest.mark.parametrize("activation", ex.EXPLORER_ACTIVATIONS)
+@pytest.mark.parametrize("activation", G.EXPLORER_ACTIVATIONS)
 def test_agrees_with_monte_carlo(activation):
     info = activation_info(activation)
     rng = np.random.default_rng(0)
     for mu, sigma in [(1.0, 1.5), (-0.5, 3.0)]:
         y = info.numpy_fn(rng.normal(mu, sigma, 2_000_000))
         m, s = y.mean(), y.std()
-        ours = ex.summary(activation, mu, sigma)
+        ours = G.summary(activation, mu, sigma)
         assert ours["mean"] == pytest.approx(m, abs=3e-3)
         assert ours["std"] == pytest.approx(s, abs=3e-3)
         assert ours["skewness"] == pytest.approx(np.mean(((y - m) / s) ** 3), abs=1e-2)
@@ -40,30 +41,30 @@ def test_agrees_with_monte_carlo(activation):
         assert ours["bn_mean_abs"] == pytest.approx(np.abs(z).mean(), abs=3e-3)
 
 
-@pytest.mark.parametrize("activation", ex.EXPLORER_ACTIVATIONS)
+@pytest.mark.parametrize("activation", G.EXPLORER_ACTIVATIONS)
 def test_symmetry_and_sign(activation):
     sigmas = np.array([0.2, 1.0, 3.0])
-    zero = ex.output_stats(activation, 0.0, sigmas)
+    zero = G.output_stats(activation, 0.0, sigmas)
     assert np.allclose(zero.skewness, 0.0, atol=1e-10)
     assert np.allclose(zero.mean, 0.0, atol=1e-12)
-    pos = ex.output_stats(activation, 1.5, sigmas)
-    neg = ex.output_stats(activation, -1.5, sigmas)
+    pos = G.output_stats(activation, 1.5, sigmas)
+    neg = G.output_stats(activation, -1.5, sigmas)
     # A positive input mean piles the output up at the upper asymptote: a long left tail.
     assert np.all(pos.skewness < -0.05)
     assert np.allclose(neg.skewness, -pos.skewness, atol=1e-10)
     assert np.allclose(neg.saturation, pos.saturation, atol=1e-12)
 
 
-@pytest.mark.parametrize("activation", ex.EXPLORER_ACTIVATIONS)
+@pytest.mark.parametrize("activation", G.EXPLORER_ACTIVATIONS)
 def test_saturation_grows_with_mean(activation):
     mus = np.array([0.0, 1.0, 2.0, 4.0, 8.0, 30.0, 300.0])
-    s = ex.output_stats(activation, mus, 0.5)
+    s = G.output_stats(activation, mus, 0.5)
     assert np.all(np.diff(s.saturation[:5]) > 0)
     assert np.all(np.diff(s.saturation) >= 0)
     assert s.saturation[-1] > 0.99
     # a constant input (tiny sigma) has no spread after BN to be sparse about: BN output mass sits
     # at a single point, so the metric tends to 1
-    assert ex.summary(activation, 2.0, 1e-3)["bn_sparsity"] > 0.99
+    assert G.summary(activation, 2.0, 1e-3)["bn_sparsity"] > 0.99
 
 
 def test_known_values():
@@ -71,35 +72,35 @@ def test_known_values():
     from scipy import integrate, stats
 
     ref = integrate.quad(lambda x: abs(np.tanh(x)) * stats.norm.pdf(x), -np.inf, np.inf)[0]
-    assert ex.summary("tanh", 0.0, 1.0)["saturation"] == pytest.approx(ref, abs=1e-10)
+    assert G.summary("tanh", 0.0, 1.0)["saturation"] == pytest.approx(ref, abs=1e-10)
 
 
 def test_grid_shapes_and_validation():
-    mus, sigmas = ex.default_axes(0.5, 0.5)
-    g = ex.grid(mus, sigmas)
-    assert set(g) == set(ex.EXPLORER_ACTIVATIONS)
+    mus, sigmas = G.default_axes(0.5, 0.5)
+    g = G.grid(mus, sigmas)
+    assert set(g) == set(G.EXPLORER_ACTIVATIONS)
     assert g["tanh"].skewness.shape == (len(mus), len(sigmas))
     assert sigmas.min() > 0 and sigmas.max() == pytest.approx(4.0)
     with pytest.raises(ValueError, match="sigma"):
-        ex.output_stats("tanh", 0.0, 0.0)
+        G.output_stats("tanh", 0.0, 0.0)
     with pytest.raises(ValueError, match="explorer covers"):
-        ex.output_stats("relu", 0.0, 1.0)
+        G.output_stats("relu", 0.0, 1.0)
 
 
-@pytest.mark.parametrize("activation", ex.EXPLORER_ACTIVATIONS)
+@pytest.mark.parametrize("activation", G.EXPLORER_ACTIVATIONS)
 def test_histograms_are_exact_probabilities(activation):
-    edges, p = ex.output_histogram(activation, 0.7, 1.3, bins=40)
+    edges, p = G.output_histogram(activation, 0.7, 1.3, bins=40)
     assert p.sum() == pytest.approx(1.0, abs=1e-12)
     centres = (edges[:-1] + edges[1:]) / 2
     mean_from_bins = float(np.sum(p * centres))
-    assert mean_from_bins == pytest.approx(ex.summary(activation, 0.7, 1.3)["mean"], abs=0.01)
+    assert mean_from_bins == pytest.approx(G.summary(activation, 0.7, 1.3)["mean"], abs=0.01)
     y = np.linspace(edges[0], edges[-1], 20001)[1:-1]
-    dens = ex.output_density(activation, 0.7, 1.3, y)
+    dens = G.output_density(activation, 0.7, 1.3, y)
     assert np.sum((dens[1:] + dens[:-1]) / 2 * np.diff(y)) == pytest.approx(1.0, abs=1e-3)
 
 
 def test_static_html_is_self_contained():
-    payload = ex.static_payload(*ex.default_axes(0.5, 0.5))
+    payload = ex.static_payload(*G.default_axes(0.5, 0.5))
     html = ex.static_html(payload)
     for suffix in ("mu", "sigma", "activation", "readout", "plot"):
         assert f'id="bnswap-explorer-{suffix}"' in html
@@ -111,7 +112,7 @@ def test_static_html_is_self_contained():
     assert all(len(back["activations"]["tanh"][f]) == n for f in FIELDS)
     i, j = back["mu"].index(1.0), back["sigma"].index(1.5)
     stored = back["activations"]["tanh"]["skewness"][i * len(back["sigma"]) + j] / back["scale"]
-    assert stored == pytest.approx(ex.summary("tanh", 1.0, 1.5)["skewness"], abs=1e-3)
+    assert stored == pytest.approx(G.summary("tanh", 1.0, 1.5)["skewness"], abs=1e-3)
 
 
 def _tanh_abs_skewness(mu, sigmas, n=20001):
@@ -146,8 +147,8 @@ def _width_cell(v):
 
 
 def test_skewness_peaks_markdown():
-    mus, sigmas = ex.default_axes()
-    md = ex.skewness_peaks_markdown(ex.grid(mus, sigmas, ("tanh",))["tanh"])
+    mus, sigmas = G.default_axes()
+    md = ex.skewness_peaks_markdown(G.grid(mus, sigmas, ("tanh",))["tanh"])
     lines = md.splitlines()
     assert lines[:2] == [
         "| input mean μ | σ at the peak | peak abs. skewness | σ can fall by this much before it halves "
@@ -159,7 +160,7 @@ def test_skewness_peaks_markdown():
         a = _tanh_abs_skewness(mu, sigmas)
         sigma_peak, peak, half_below, half_above = _peak_row(sigmas, a)
         # the independent scan's peak agrees with the package's adaptive-quadrature reference
-        ref = ex.output_stats_quad("tanh", mu, float(sigma_peak))
+        ref = G.output_stats_quad("tanh", mu, float(sigma_peak))
         assert abs(ref["skewness"]) == pytest.approx(peak, abs=1e-8)
         # a peak strictly inside the grid, with room on both sides, so the widths are real
         assert 0 < int(np.argmax(a)) < len(sigmas) - 1
@@ -169,14 +170,14 @@ def test_skewness_peaks_markdown():
     # On a grid that stops at sigma = 1, |skewness| at mu = 1 never falls to half above its peak.
     cut = sigmas[sigmas <= 1.0]
     assert _peak_row(cut, _tanh_abs_skewness(1.0, cut))[3] is None
-    short = ex.grid(mus, cut, ("tanh",))["tanh"]
+    short = G.grid(mus, cut, ("tanh",))["tanh"]
     assert ex.skewness_peaks_markdown(short, mus=(1.0,)).splitlines()[2].endswith(
         "| beyond the grid |")
 
 
 def test_peaks_by_activation_and_the_lecun_rescaling():
-    mus, sigmas = ex.default_axes()
-    stats = ex.grid(mus, sigmas)
+    mus, sigmas = G.default_axes()
+    stats = G.grid(mus, sigmas)
     lines = ex.peaks_by_activation_markdown(stats).splitlines()
     assert lines[0].startswith("| activation | input mean μ |") and len(lines) == 2 + 3 * 3
     for act, name in (("tanh", "Tanh"), ("lecun_tanh", "LeCun Tanh"), ("softsign", "Softsign")):
@@ -201,7 +202,7 @@ def test_points_markdown():
     assert len(lines) == 2 + len(points)
     for line, (act, mu, sigma) in zip(lines[2:], points):
         cells = [c.strip() for c in line.strip("|").split("|")]
-        ref = ex.output_stats_quad(act, mu, sigma)  # adaptive quadrature, not the grid rule
+        ref = G.output_stats_quad(act, mu, sigma)  # adaptive quadrature, not the grid rule
         assert cells[:2] == [f"{mu:g}", f"{sigma:g}"]
         assert float(cells[2]) == pytest.approx(ref["skewness"], abs=0.006)
         assert float(cells[3]) == pytest.approx(ref["saturation"], abs=0.006)
@@ -218,14 +219,14 @@ def test_figures_are_stand_alone():
     import matplotlib.pyplot as plt
     from matplotlib.figure import Figure
 
-    from bnswap.paper import ACTIVATION_NAMES
+    from bnswap.core.registries import ACTIVATION_NAMES
 
     before = plt.get_fignums()
-    stats = ex.grid(*ex.default_axes(0.5, 0.5))
+    stats = G.grid(*G.default_axes(0.5, 0.5))
     figs = [ex.plot_skewness_heatmaps(stats), ex.plot_skewness_profiles(stats["tanh"]),
             ex.plot_point("softsign", 1.0, 1.5), ex.plot_sparsity_heatmaps(stats["lecun_tanh"])]
     assert all(isinstance(f, Figure) for f in figs)
     assert plt.get_fignums() == before, "the explorer's figures must not go through pyplot"
     assert [ax.get_title() for ax in figs[0].axes[:3]] == [
-        ACTIVATION_NAMES[a] for a in ex.EXPLORER_ACTIVATIONS]
+        ACTIVATION_NAMES[a] for a in G.EXPLORER_ACTIVATIONS]
     assert figs[2].axes[1].get_xlabel() == "y = Softsign(x)"

@@ -14,10 +14,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from torch import nn
 
-from bnswap.metrics import (Capture, ChannelMoments, channel_skewness, gradient_scales,
-                            layer_skewness, measure, saturation, sparsity)
-from bnswap.models import blocks, build_model
-from bnswap.reference import measure_three_pass
+from bnswap.core.metrics import Capture, ChannelMoments, channel_skewness, gradient_scales, layer_skewness, measure, saturation, sparsity
+from bnswap.core.models import blocks, build_model
+from bnswap.core.reference import measure_three_pass
 
 
 def scipy_channel_skew(x: np.ndarray) -> np.ndarray:
@@ -277,11 +276,11 @@ def collect_activations(model: nn.Module, batches: list[torch.Tensor]):
                                               ("nobn", "softsign"), ("swap", "relu")])
 def test_measure_equals_metrics_on_concatenated_activations(order, activation, chunk,
                                                             monkeypatch) -> None:
-    import bnswap.metrics
-    from bnswap.activations import activation_info
+    import bnswap.core.metrics
+    from bnswap.core.registries import activation_info
 
     if chunk:
-        monkeypatch.setattr(bnswap.metrics, "CHUNK_ELEMENTS", chunk)
+        monkeypatch.setattr(bnswap.core.metrics, "CHUNK_ELEMENTS", chunk)
     bound = activation_info(activation).bound
     model = tiny_model(order, activation)
     batches = batch_list()
@@ -316,7 +315,7 @@ def test_measure_equals_metrics_on_concatenated_activations(order, activation, c
                                                    ("nobn", "shifted_tanh", "vgg11"),
                                                    ("swap", "relu", "vgg16_8")])
 def test_one_pass_equals_three_passes(order, activation, arch) -> None:
-    from bnswap.activations import activation_info
+    from bnswap.core.registries import activation_info
 
     bound = activation_info(activation).bound
     model = tiny_model(order, activation, arch)
@@ -432,7 +431,7 @@ def test_gradient_scales_positive_and_finite(order: str) -> None:
 def test_numpy_and_torch_skewness_agree(sample):
     """analysis.sample_skewness (numpy, for reading records) and metrics.channel_skewness (torch,
     for training) are the same eq. 3, down to a constant sample's 0."""
-    from bnswap.analysis import sample_skewness
+    from bnswap.findings.records import sample_skewness
 
     ours = float(channel_skewness(torch.as_tensor(sample, dtype=torch.float64)[:, None])[0])
     assert sample_skewness(sample) == pytest.approx(ours, abs=1e-9)
@@ -443,7 +442,7 @@ def test_reservoir_keeps_a_uniform_sample_of_the_stream():
     seeded reservoirs, the counts per stream decile pass a chi-square test of uniformity."""
     from scipy import stats
 
-    from bnswap.metrics import Reservoir
+    from bnswap.core.metrics import Reservoir
 
     n, k, trials = 200, 20, 300
     counts = np.zeros(10)

@@ -9,8 +9,10 @@ import pytest
 import torch
 from torch import nn
 
-from bnswap.activations import ACTIVATIONS, LeCunTanh, activation_info, make_activation
-from bnswap.models import ARCHS, ORDERS, Block, blocks, build_model, vgg16_n_cfg
+from bnswap.core.registries import ACTIVATIONS, activation_info
+from bnswap.core.activations import LeCunTanh, make_activation
+from bnswap.core.registries import ARCHS, ORDERS, vgg16_n_cfg
+from bnswap.core.models import Block, blocks, build_model
 
 TINY = 0.0625
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from fake_records import fake_runs, make_record, grads
 
-from bnswap import analysis as A
-from bnswap import plots as P
-from bnswap.paper import ACTIVATION_NAMES
+from bnswap.findings import records as A
+from bnswap.render import plots as P
+from bnswap.core.registries import ACTIVATION_NAMES
 
 
 def test_figure13_legends_use_activation_names():
@@ -35,12 +35,11 @@ def test_gradient_and_block_output_panels_have_y_labels():
 def test_default_layers_are_the_headline_captures():
     import inspect
 
-    from bnswap.experiments import HEADLINE_CAPTURES
+    from bnswap.runs.experiments import HEADLINE_CAPTURES
 
     def default(fn):
         return inspect.signature(fn).parameters["layer"].default
 
-    # plots.py keeps literals (bnswap.experiments imports torch): they must stay in step
     assert (default(P.block_outputs), default(P.channel_vs_layer)) == HEADLINE_CAPTURES
 
 

@@ -10,8 +10,10 @@ import pytest
 from scipy import stats
 from fake_records import PROFILE, all_like_paper, fake_runs, headline_like_paper, make_record
 
-from bnswap import analysis as A
-from bnswap import report as R
+from bnswap.findings import records as A
+from bnswap.findings import stats as St
+from bnswap.findings.paper import paper
+from bnswap import render as R
 
 
 def test_describe_setup_and_differences_from_paper():
@@ -45,19 +47,19 @@ def test_markdown_table_escapes_pipes():
 
 
 def test_describe_gap_sentences():
-    same = R.describe_gap(A.Contrast(2.0, math.nan, 1), 4.61)
+    same = R.describe_gap(St.Contrast(2.0, math.nan, 1), 4.61)
     assert "same direction" in same and "43%" in same and "single seed" in same
-    assert "opposite direction" in R.describe_gap(A.Contrast(-1.0, math.nan, 1), 4.61)
-    assert "about the paper's size" in R.describe_gap(A.Contrast(4.5, 0.3, 3), 4.61)
-    assert "standard error 0.30" in R.describe_gap(A.Contrast(4.5, 0.3, 3), 4.61)
-    assert R.describe_gap(A.Contrast(math.nan, math.nan, 0), 1.0).startswith("We have no records")
+    assert "opposite direction" in R.describe_gap(St.Contrast(-1.0, math.nan, 1), 4.61)
+    assert "about the paper's size" in R.describe_gap(St.Contrast(4.5, 0.3, 3), 4.61)
+    assert "standard error 0.30" in R.describe_gap(St.Contrast(4.5, 0.3, 3), 4.61)
+    assert R.describe_gap(St.Contrast(math.nan, math.nan, 0), 1.0).startswith("We have no records")
     # a single-seed gap is set against the seed noise when it is given
-    assert R.describe_gap(A.Contrast(0.3, math.nan, 1), 2.77, noise=1.03).endswith(
+    assert R.describe_gap(St.Contrast(0.3, math.nan, 1), 2.77, noise=1.03).endswith(
         "(a single seed on at least one side); that is within seed noise (2 standard errors, "
         "counting a single seed with the headline pair's spread: 1.03 points).")
-    outside = R.describe_gap(A.Contrast(3.0, math.nan, 1), 2.77, noise=1.4)
+    outside = R.describe_gap(St.Contrast(3.0, math.nan, 1), 2.77, noise=1.4)
     assert "within seed noise" not in outside and "; that is outside seed noise" in outside
-    assert "within seed noise" not in R.describe_gap(A.Contrast(0.3, 0.1, 3), 2.77, noise=1.4)
+    assert "within seed noise" not in R.describe_gap(St.Contrast(0.3, 0.1, 3), 2.77, noise=1.4)
 
 
 def test_extended_tables():
@@ -75,7 +77,7 @@ def test_extended_tables():
 
 
 def test_table1_gaps_compare_sign_and_size_with_the_paper():
-    t1 = A.paper("table1")
+    t1 = paper("table1")
 
     def make(run, spec):  # CIFAR-10 only: Tanh gaps twice the paper's, ReLU's of opposite sign
         ds, arch, act, order = (run.tags[k] for k in ("dataset", "arch", "activation", "order"))
@@ -178,7 +180,7 @@ def test_saturation_and_channel_summaries():
     chan = abs(A.sample_skewness(samples["act"][0]))  # both channels hold the same values
     assert len(samples["act"]) == 2
     assert R.channel_summary(rec, 8, "Swap") == (
-        f"Swap: skewness of the pooled layer sample {A.signed(pooled)}; mean |skewness| of the 2 "
+        f"Swap: skewness of the pooled layer sample {St.signed(pooled)}; mean |skewness| of the 2 "
         f"channels {chan:.2f} (largest {chan:.2f})")
     # The count comes from the record: ten captured channels (what the runs capture) read "ten".
     ten = copy.deepcopy(rec)
@@ -186,7 +188,7 @@ def test_saturation_and_channel_summaries():
     ten["layers"][7]["samples"]["act"] = [np.asarray(act[0]) * (k + 1) for k in range(9)] + [
         -np.asarray(act[0])]
     assert R.channel_summary(ten, 8, "Swap") == (
-        f"Swap: skewness of the pooled layer sample {A.signed(pooled)}; mean |skewness| of the "
+        f"Swap: skewness of the pooled layer sample {St.signed(pooled)}; mean |skewness| of the "
         f"ten channels {chan:.2f} (largest {chan:.2f})")
     one = copy.deepcopy(rec)
     one["layers"][7]["samples"]["act"] = act[:1]
@@ -199,7 +201,7 @@ def test_show_displays_markdown_and_ipython_is_imported_lazily(monkeypatch):
     import subprocess
     import sys
 
-    code = "import sys, bnswap.report; assert 'IPython' not in sys.modules"
+    code = "import sys, bnswap.render; assert 'IPython' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
     display = pytest.importorskip("IPython.display")
     shown = []
@@ -332,7 +334,7 @@ def test_activation_gains_markdown_ranks_softsign():
 def test_sweep_markdown_counts_runs_and_compares_signs():
     def make(run, spec, keep=3):
         v = run.tags["wd_affine"]
-        if v not in sorted(A.paper("affine_sweep_values"))[:keep]:
+        if v not in sorted(paper("affine_sweep_values"))[:keep]:
             return None
         return make_record(spec, acc=40 + 1e5 * v, spars=0.7 - 2e3 * v)  # both signs opposite
     partial = fake_runs("affine_sweep", make)
@@ -346,7 +348,7 @@ def test_sweep_markdown_counts_runs_and_compares_signs():
         spec, acc=30 + 1000 * run.tags["wd_affine"], spars=0.7 + 200 * run.tags["wd_affine"]))
     text = R.sweep_markdown(full, "wd_affine", "sparsity", +1, "weight decay", "sparsity")
     assert "over all 7 runs" in text and text.count("the paper's sign") == 2
-    spars = dict(zip(sorted(A.paper("affine_sweep_values")),
+    spars = dict(zip(sorted(paper("affine_sweep_values")),
                      [0.5, 0.7, 0.6, 0.4, 0.45, 0.65, 0.55]))
     flat = fake_runs("affine_sweep", lambda run, spec: make_record(
         spec, acc=30 + 1e4 * run.tags["wd_affine"], spars=spars[run.tags["wd_affine"]]))

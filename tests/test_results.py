@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-import bnswap.train as train_module
-from bnswap.experiments import paper_spec
-from bnswap.results import (CorruptRecordError, MissingRecordError, Store, read_record,
-                            results_dir, run_or_load, training_allowed)
-from bnswap.spec import RunSpec
+import bnswap.core.train as train_module
+from bnswap.runs.experiments import paper_spec
+from bnswap.runs.results import CorruptRecordError, MissingRecordError, Store, read_record, results_dir, run_or_load, training_allowed
+from bnswap.core.spec import RunSpec
 
 BODY = {"status": "complete", "profile": {"name": "test"},
         "data": {"dataset": "cifar10", "source": "jpeg-copy"},
@@ -191,8 +190,8 @@ def test_failed_write_keeps_the_old_record(tmp_path, monkeypatch) -> None:
 
 
 def test_training_queue_resumes_interrupted_runs_first(tmp_path, monkeypatch) -> None:
-    from bnswap.results import checkpoint_path
-    from bnswap.runner import training_queue
+    from bnswap.runs.results import checkpoint_path
+    from bnswap.runs.runner import training_queue
 
     monkeypatch.setenv("BNSWAP_CACHE_DIR", str(tmp_path / "cache"))
     store = Store(tmp_path / "store")

@@ -42,10 +42,10 @@ def test_pool_workers_end_when_parent_is_killed(tmp_path, how):
     script = tmp_path / "parent.py"
     script.write_text(textwrap.dedent("""
         import os, sys, time
-        from bnswap.runner import worker_pool
+        from bnswap.runs.runner import worker_pool
 
         def busy(_):
-            print(os.getpid(), flush=True)
+            os.write(1, f"{os.getpid()}\\n".encode())  # one write: the two workers never interleave
             time.sleep(120)
 
         if __name__ == "__main__":
@@ -89,9 +89,10 @@ def _fake_cifar10(root) -> None:
 def test_two_jobs_record_what_one_job_records(tmp_path):
     """run_specs with jobs=2 (a spawned worker pool) writes the same records as jobs=1 in this
     process: the same specs, statuses and final numbers (training is seeded)."""
-    from bnswap.experiments import get_profile, paper_spec
-    from bnswap.results import Store
-    from bnswap.runner import RunOptions, run_specs
+    from bnswap.runs.profiles import get_profile
+    from bnswap.runs.experiments import paper_spec
+    from bnswap.runs.results import Store
+    from bnswap.runs.runner import RunOptions, run_specs
 
     _fake_cifar10(tmp_path / "data")
     prof = get_profile("smoke")

@@ -8,13 +8,14 @@ import pytest
 from fake_records import (LEARNED, PROFILE, all_like_paper, fake_runs, headline_like_paper,
                           make_record, sweep_like_paper, table1_like_paper, table2_like_paper)
 
-from bnswap import analysis as A
-from bnswap import report as R
-from bnswap import scoreboard as S
-from bnswap import verdicts as V
-from bnswap.experiments import get_experiment
-from bnswap.results import Store
-from bnswap.runner import RunOptions, collect
+from bnswap.findings import records as A
+from bnswap.findings import stats as St
+from bnswap import render as R
+from bnswap.render import scoreboard as S
+from bnswap.findings import verdicts as V
+from bnswap.runs.experiments import get_experiment
+from bnswap.runs.results import Store
+from bnswap.runs.runner import RunOptions, collect
 
 SWAP_BEATS = "Swap beats Convention (Tanh, VGG16_11, CIFAR-100)"
 NWDBN_BETWEEN = "NWDBN beats Convention but loses to Swap"
@@ -51,13 +52,13 @@ def test_verdict_difference_rules():
     assert V.verdict_difference(-1.0, 4.61) == V.NOT_REPRODUCED     # wrong sign
     assert V.verdict_difference(0.0, 4.61) == V.NOT_REPRODUCED
     assert V.verdict_difference(-0.1, -5.0, sized=False) == V.REPRODUCED
-    assert V.verdict_difference(A.Contrast(math.nan, math.nan, 0), 1.0) == V.NOT_RUN
+    assert V.verdict_difference(St.Contrast(math.nan, math.nan, 0), 1.0) == V.NOT_RUN
     # Within NOISE_Z standard errors of zero: inconclusive, whatever the size or n.
-    noisy = A.Contrast(3.0, 2.0, 3)
+    noisy = St.Contrast(3.0, 2.0, 3)
     assert V.verdict_difference(noisy, 4.61) == V.INCONCLUSIVE
-    assert V.verdict_difference(A.Contrast(0.3, 0.5, 1), 1.0, sized=False) == V.INCONCLUSIVE
-    assert V.verdict_difference(A.Contrast(-0.3, 0.5, 1), 1.0) == V.NOT_REPRODUCED
-    tight = A.Contrast(3.0, 0.5, 3)
+    assert V.verdict_difference(St.Contrast(0.3, 0.5, 1), 1.0, sized=False) == V.INCONCLUSIVE
+    assert V.verdict_difference(St.Contrast(-0.3, 0.5, 1), 1.0) == V.NOT_REPRODUCED
+    tight = St.Contrast(3.0, 0.5, 3)
     assert V.verdict_difference(tight, 4.61) == V.REPRODUCED
 
 
@@ -67,7 +68,7 @@ def test_verdict_correlation_symmetric_best_similar_combine():
     assert V.verdict_correlation(0.1, +1) == V.NOT_REPRODUCED
     assert V.verdict_correlation(-0.9, +1) == V.NOT_REPRODUCED
     assert V.verdict_correlation(-0.9, -1) == V.REPRODUCED
-    assert V.verdict_correlation(A.Correlation(math.nan, math.nan, 0), 1) == V.NOT_RUN
+    assert V.verdict_correlation(St.Correlation(math.nan, math.nan, 0), 1) == V.NOT_RUN
     assert V.verdict_symmetric(0.1, 2.0) == V.REPRODUCED
     assert V.verdict_symmetric(0.9, 2.0) == V.DIRECTION
     assert V.verdict_symmetric(2.5, 2.0) == V.NOT_REPRODUCED
@@ -176,7 +177,8 @@ def test_scoreboard_reads_the_store_through_collect(tmp_path):
     opts = RunOptions(results_dir=str(tmp_path / "res"), progress=False)
     runs = collect("headline", PROFILE, opts, train=False)
     assert all(rec is not None for _, _, rec in runs)
-    rows = S.scoreboard(PROFILE, results_dir=str(tmp_path / "res"))
+    data = {name: collect(name, PROFILE, opts, train=False) for name in S.SCOREBOARD_EXPERIMENTS}
+    rows = S.scoreboard_from(data, PROFILE)
     assert len(rows) == 18
     assert row(rows, SWAP_BEATS).verdict == V.REPRODUCED and "(n=3)" in rows[0].ours
     # The beta sweep's wd_beta=0 run is the headline's NWDBN run: 1 of its 11 runs is recorded.

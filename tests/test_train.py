@@ -8,12 +8,12 @@ import pytest
 import torch
 from torch import nn
 
-from bnswap.augment import Normalizer, eval_batches, random_crop_flip
-from bnswap.experiments import paper_spec
-from bnswap.models import blocks, build_model
-from bnswap.results import Store, run_or_load
-from bnswap.spec import RunSpec
-from bnswap.train import DivergedError, make_optimizer, train, weight_decay_groups
+from bnswap.core.augment import Normalizer, eval_batches, random_crop_flip
+from bnswap.runs.experiments import paper_spec
+from bnswap.core.models import blocks, build_model
+from bnswap.runs.results import Store, run_or_load
+from bnswap.core.spec import RunSpec
+from bnswap.core.train import DivergedError, make_optimizer, train, weight_decay_groups
 
 
 def tiny_spec(**changes) -> RunSpec:
@@ -67,7 +67,7 @@ def test_train_rejects_data_of_another_dataset(tiny_data) -> None:
 
 
 def test_train_per_class_subset_and_gradients(make_data, monkeypatch) -> None:
-    import bnswap.train as train_module
+    import bnswap.core.train as train_module
 
     picked = []
     real = train_module.stratified_subset

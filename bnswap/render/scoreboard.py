@@ -15,14 +15,16 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from .analysis import (GRADIENT_KEYS, NOISE_Z, Contrast, Runs, Stat, accuracy, aggregate,
-                       average_metric, by_label, captured, captured_layers, correlation,
-                       gradient_profile, group_by, is_complete, max_metric, noisy_contrast,
-                       sample_skewness, seed_noise, shallow_layers, signed, sweep_points,
-                       within_noise)
-from .paper import ACTIVATION_NAMES, ARCH_NAMES, DATASET_NAMES, paper, swap_gain
-from .report import describe_setup, markdown_table, run_command, seeds_text
-from .verdicts import (NOISE_PAIR, NOT_RUN, SAME_LOSS, VERDICTS, VERDICT_RULES, judge, verdict_best,
+from ..core.registries import ACTIVATION_NAMES, ARCH_NAMES, DATASET_NAMES, HOW_TO_GET
+from ..findings.records import (GRADIENT_KEYS, Runs, accuracy, average_metric, by_label, captured,
+                                captured_layers, gradient_profile, group_by, is_complete,
+                                max_metric, sample_skewness, shallow_layers, sweep_points)
+from ..findings.stats import (NOISE_Z, Contrast, Stat, aggregate, correlation, noisy_contrast,
+                              seed_noise, signed, within_noise)
+from ..findings.paper import paper, swap_gain
+from .markdown import markdown_table, run_command
+from .provenance import describe_setup, seeds_text
+from ..findings.verdicts import (NOISE_PAIR, NOT_RUN, SAME_LOSS, VERDICTS, VERDICT_RULES, judge, verdict_best,
                        verdict_correlation, verdict_difference, verdict_similar, verdict_symmetric)
 
 # ---- rows ---------------------------------------------------------------------------------------
@@ -397,8 +399,6 @@ def _sweep(ctx: _Context, name: str) -> Row:
 
 def _table1(ctx: _Context, name: str) -> list[Row]:
     """Section 7.1, Table 1: per dataset, Swap's gain for Tanh, and that it exceeds ReLU's."""
-    from .data import HOW_TO_GET
-
     t1 = paper("table1")
     archs = ARCH_NAMES
     rows = []
@@ -558,19 +558,6 @@ def scoreboard_from(data: Mapping[str, Runs], profile: str,
 def rows_for(rows: Sequence[Row], topic: str) -> list[Row]:
     """The scoreboard rows a chapter discusses."""
     return [r for r in rows if r.topic == topic]
-
-
-def scoreboard(profile: str, results_dir: str | None = None, data_dir: str | None = None,
-               device: str = "cpu") -> list[Row]:
-    """Every claim of the paper with its number, ours under ``profile`` and the verdict.
-
-    Reads records only (never trains): missing runs show as ``not run`` with their command.
-    """
-    from .runner import RunOptions, collect
-
-    opts = RunOptions(device=device, data_dir=data_dir, results_dir=results_dir, progress=False)
-    data = {name: collect(name, profile, opts, train=False) for name in SCOREBOARD_EXPERIMENTS}
-    return scoreboard_from(data, profile)
 
 
 def verdict_counts(rows: Sequence[Row]) -> dict[str, int]:

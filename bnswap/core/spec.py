@@ -1,7 +1,8 @@
 """A run as a value: everything that determines a training run, frozen and hashable.
 
 The hash of a :class:`RunSpec` names its record in the results store, so two runs share a record
-exactly when they would compute the same thing.
+exactly when they would compute the same thing. Imports no torch: the names it checks are the
+registries' (:mod:`bnswap.core.registries`).
 """
 
 from __future__ import annotations
@@ -11,14 +12,7 @@ import json
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from .activations import activation_info
-from .data import DATASETS
-from .models import ARCHS, ORDERS
-
-PRECISIONS = ("fp32", "bf16", "bf16_mixed")
-"""Training precisions (see :mod:`bnswap.precision`): ``fp32``; ``bf16``, autocast of the whole
-forward pass; ``bf16_mixed``, bf16 weight layers with fp32 activations and BatchNorm."""
-DEFAULT_PRECISION = "fp32"
+from .registries import ARCHS, DATASETS, DEFAULT_PRECISION, ORDERS, PRECISIONS, activation_info
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,11 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .spec import RunSpec
+from ..core.paths import cache_dir
+from ..core.spec import RunSpec
 
 FORMAT = 1
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "results"
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "results"
 
 
 class CorruptRecordError(ValueError):
@@ -108,8 +109,6 @@ def read_record(path: Path) -> dict:
 def checkpoint_path(spec: RunSpec, checkpoint_dir: str | os.PathLike | None = None) -> Path:
     """Where an interrupted run of ``spec`` keeps its last epoch (default: under the data cache
     directory)."""
-    from .data import cache_dir
-
     return (Path(checkpoint_dir) if checkpoint_dir else cache_dir() / "checkpoints") / \
         f"{spec.key()}.pt"
 
@@ -122,8 +121,10 @@ def run_or_load(spec: RunSpec, load_data: Callable[[], "object"], *, store: Stor
     ``load_data`` is called only when training is needed. A run that diverges is saved with
     ``status: "failed"`` (and returned as such, never as a result). Interrupted runs resume from
     their last epoch checkpoint in ``checkpoint_dir`` (default: the data cache directory).
+    Importing this module needs no torch: the trainer (:mod:`bnswap.core.train`) is imported
+    here, when a run must be trained.
     """
-    from .train import DivergedError, train
+    from ..core.train import DivergedError, train
 
     store = store or Store()
     record = store.load(spec)

@@ -8,12 +8,11 @@ from typing import Sequence
 
 import numpy as np
 
-from ..analysis import (GRADIENT_KEYS, LEARNED_FRACTION, Runs, accuracy, aggregate, average_metric,
-                        chance_loss, contrast, gradient_profile, group_by, layer_profile, learned,
-                        shallow_layers, signed)
-from ..paper import (ACTIVATION_NAMES, ARCH_NAMES, DATASET_NAMES, NUM_CLASSES, PAPER,
-                     TABLE1_COLUMNS, arch_name, paper, swap_gain)
-from ..verdicts import SAME_LOSS
+from ..findings.records import GRADIENT_KEYS, LEARNED_FRACTION, Runs, accuracy, average_metric, chance_loss, gradient_profile, group_by, layer_profile, learned, shallow_layers
+from ..findings.stats import aggregate, contrast, signed
+from ..core.registries import ACTIVATION_NAMES, ARCH_NAMES, DATASET_NAMES, NUM_CLASSES, arch_name
+from ..findings.paper import PAPER, TABLE1_COLUMNS, paper, swap_gain
+from ..findings.verdicts import SAME_LOSS
 from .comparison import describe_gap
 from .markdown import markdown_table, run_command
 
@@ -73,7 +72,7 @@ def table1_gaps_markdown(runs: Runs) -> str:
 
 def dataset_instructions(runs: Runs, profile: str) -> str:
     """For each dataset of ``runs`` with no record: where to put it and the command to run."""
-    from ..data import HOW_TO_GET
+    from ..core.registries import HOW_TO_GET
 
     g = group_by(runs, "dataset")
     lines = []
@@ -231,7 +230,7 @@ def fit_markdown(groups: dict[str, Sequence[dict]], labels: Sequence[str] = ("Co
 
 
 def _vgg_cfg(arch: str) -> list[int | str]:
-    from ..models import vgg_cfg  # torch: imported only when a chapter asks
+    from ..core.registries import vgg_cfg
 
     return vgg_cfg(arch)
 

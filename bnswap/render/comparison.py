@@ -6,10 +6,9 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
-from ..analysis import (NOISE_Z, Contrast, Runs, Stat, accuracy, average_metric, correlation,
-                        noisy_contrast, seed_noise, signed, sweep_points, within_bound,
-                        within_noise)
-from ..verdicts import NOISE_PAIR, WEAK_R
+from ..findings.stats import NOISE_Z, Contrast, Stat, correlation, noisy_contrast, seed_noise, signed, within_bound, within_noise
+from ..findings.records import Runs, accuracy, average_metric, sweep_points
+from ..findings.verdicts import NOISE_PAIR, WEAK_R
 
 
 def seed_gap_noise(groups: dict[str, list[dict]], a: str | None = None, b: str | None = None,

@@ -27,21 +27,12 @@ from typing import Iterable, Iterator
 import numpy as np
 import torch
 
+from .paths import cache_dir, resolve_data_dir
+from .registries import DATASETS, HOW_TO_GET
 
-DATASETS = ("cifar10", "cifar100", "tiny_imagenet", "imagenet")
+
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp")
 CACHE_FORMAT = 1
-
-HOW_TO_GET = {
-    "cifar10": "run once with internet access (torchvision downloads it), or put "
-               "cifar10-jpg.tar.gz / torchvision's cifar-10-batches-py in the data directory",
-    "cifar100": "run once with internet access (torchvision downloads it), or put "
-                "cifar100-jpg.tar.gz / torchvision's cifar-100-python in the data directory",
-    "tiny_imagenet": "download http://cs231n.stanford.edu/tiny-imagenet-200.zip and unzip it "
-                     "into the data directory (giving tiny-imagenet-200/train, val, wnids.txt)",
-    "imagenet": "put ILSVRC-2012 as imagenet/train/<class>/*.JPEG and imagenet/val/<class>/*.JPEG "
-                "in the data directory (it is downsampled to 64x64 when cached)",
-}
 
 
 class DatasetNotFoundError(FileNotFoundError):
@@ -73,22 +64,6 @@ class ImageData:
         return {"dataset": self.name, "source": self.source, "detail": self.source_detail,
                 "train_size": int(self.train_y.numel()), "test_size": int(self.test_y.numel()),
                 "image_size": int(self.train_x.shape[-1])}
-
-
-def resolve_data_dir(explicit: str | os.PathLike | None = None) -> Path | None:
-    """The data directory: ``explicit`` if given, else ``$BNSWAP_DATA_DIR``, else None."""
-    value = explicit or os.environ.get("BNSWAP_DATA_DIR")
-    return Path(value).expanduser() if value else None
-
-
-def cache_dir() -> Path:
-    """Where converted tensors live: ``$BNSWAP_CACHE_DIR``, else ``$XDG_CACHE_HOME/bnswap``, else
-    ``~/.cache/bnswap``."""
-    value = os.environ.get("BNSWAP_CACHE_DIR")
-    if value:
-        return Path(value).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "bnswap"
 
 
 # ---- decoding -----------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Run many specs: skip those with records, train the rest, optionally several at once.
 
 On a CPU, ``jobs`` worker processes with ``threads`` torch threads each usually beat one process
-using every core (small convolutions parallelise poorly); on a GPU use ``jobs=1``.
+using every core (small convolutions parallelise poorly); on a GPU use ``jobs=1``. Importing it
+needs no torch: :func:`run_one` reaches down into :mod:`bnswap.core` when a run is to be made.
 """
 
 from __future__ import annotations
@@ -14,12 +15,10 @@ import sys
 from dataclasses import dataclass
 from functools import partial
 
-import torch
-
-from .data import load_dataset
-from .experiments import Profile, get_experiment, get_profile
-from .results import Store, checkpoint_path, run_or_load
-from .spec import RunSpec
+from ..core.spec import RunSpec
+from .experiments import get_experiment
+from .profiles import Profile, get_profile
+from .results import Store, checkpoint_path, run_or_load, training_allowed
 
 
 @dataclass(frozen=True)
@@ -34,10 +33,19 @@ class RunOptions:
 def run_one(spec: RunSpec, profile: Profile, opts: RunOptions) -> dict:
     """The record of ``spec`` (trained if missing)."""
     if opts.threads:
+        import torch
+
         torch.set_num_threads(opts.threads)
-    return run_or_load(spec, partial(load_dataset, spec.dataset, opts.data_dir),
+    return run_or_load(spec, partial(_load_dataset, spec.dataset, opts.data_dir),
                        store=Store(opts.results_dir), device=opts.device, progress=opts.progress,
                        profile=profile.to_dict())
+
+
+def _load_dataset(name: str, data_dir: str | None) -> object:
+    """:func:`bnswap.core.data.load_dataset`, imported only when a run is trained."""
+    from ..core.data import load_dataset
+
+    return load_dataset(name, data_dir)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -106,11 +114,9 @@ def collect(name: str, profile: str, opts: RunOptions | None = None, train: bool
             jobs: int = 1) -> list[tuple]:
     """``[(labelled run, spec, record or None), ...]`` for experiment ``name`` under ``profile``.
 
-    With ``train`` (and training allowed, see :func:`bnswap.results.training_allowed`), missing
+    With ``train`` (and training allowed, see :func:`bnswap.runs.results.training_allowed`), missing
     records are trained; otherwise they come back as ``None`` so a chapter can say "not run".
     """
-    from .results import training_allowed
-
     opts = opts or RunOptions()
     prof = get_profile(profile)
     pairs = get_experiment(name).expand(prof)

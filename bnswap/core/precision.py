@@ -18,7 +18,7 @@ import contextlib
 import torch
 from torch import nn
 
-from .spec import PRECISIONS
+from .registries import PRECISIONS
 
 __all__ = ["PRECISIONS", "autocast", "prepare_model", "reduced"]
 

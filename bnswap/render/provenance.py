@@ -9,8 +9,9 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from ..analysis import Runs, final_accuracy, is_complete
-from ..paper import PAPER, arch_name
+from ..findings.records import Runs, final_accuracy, is_complete
+from ..findings.paper import PAPER
+from ..core.registries import arch_name
 from .markdown import markdown_table
 
 
@@ -200,7 +201,8 @@ def cost_by_arch_markdown(data: dict[str, Runs]) -> str:
 def pilot_markdown(runs: Runs) -> str:
     """The learning-rate pilot: test accuracy of each (order, learning rate), with the learning
     rate the paper used (Table 3) and the one the profile's rule picks."""
-    from ..experiments import HYPERPARAMETERS, get_profile
+    from ..runs.experiments import HYPERPARAMETERS
+    from ..runs.profiles import get_profile
 
     body = []
     for run, spec, rec in runs:
@@ -217,7 +219,8 @@ def pilot_markdown(runs: Runs) -> str:
 
 def profiles_markdown() -> str:
     """The profiles (:data:`bnswap.experiments.PROFILES`) as a table."""
-    from ..experiments import EXPERIMENTS, PROFILES
+    from ..runs.experiments import EXPERIMENTS
+    from ..runs.profiles import PROFILES
 
     body = [[p.name, p.epochs or "paper (200; ImageNet 100)", f"{p.width:g}" if p.width else "1",
              p.seeds, p.train_per_class or "all", f"{p.lr_cap:g}" if p.lr_cap else "none",
@@ -240,7 +243,8 @@ def pilot_summary_markdown(runs: Runs, noise: float = math.nan) -> str:
     """What the profile's learning-rate rule does to each order in the pilot: the rate it picks,
     the rate that scored best, how much the rule costs each order (set against ``noise``, see
     :func:`bnswap.report.comparison.seed_gap_noise`), and whether any run diverged."""
-    from ..experiments import HYPERPARAMETERS, get_profile
+    from ..runs.experiments import HYPERPARAMETERS
+    from ..runs.profiles import get_profile
 
     by_order: dict[str, dict[float, float]] = {}
     used: dict[str, float] = {}

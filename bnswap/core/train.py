@@ -21,7 +21,6 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .activations import activation_info
 from .allocator import keep_freed_memory
 from .augment import Normalizer, eval_batches, random_crop_flip
 from .data import ImageData, save_atomic, stratified_subset
@@ -29,6 +28,7 @@ from .metrics import Capture, gradient_scales, measure
 from .models import build_model
 from .precision import autocast as precision_autocast
 from .precision import prepare_model
+from .registries import activation_info
 from .spec import RunSpec
 
 EVAL_BATCH = 500
@@ -89,7 +89,7 @@ def code_version() -> str:
     import subprocess
     from importlib.metadata import PackageNotFoundError, version
 
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the bnswap package
     try:
         commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=here,
                                 capture_output=True, text=True, timeout=10)

@@ -1,22 +1,24 @@
-"""The paper's experiments as data: hyperparameters (Tables 3-6), named specs and profiles.
+"""The paper's experiments as data: hyperparameters (Tables 3-6) and named specs.
 
 An :class:`Experiment` is a list of labelled runs at the paper's settings (``full`` profile). A
-:class:`Profile` maps each of them to what is actually executed (epochs, LR milestones, width,
-seeds, data subset, learning-rate rule) and is written into every record, so a number in the book
-always says how it was made.
+:class:`~bnswap.runs.profiles.Profile` maps each of them to what is actually executed (epochs, LR
+milestones, width, seeds, data subset, learning-rate rule) and is written into every record, so a
+number in the book always says how it was made.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
-from .paper import paper
-from .spec import RunSpec
+from ..core.registries import (BOUNDED_ODD, COMPARED_ORDERS, DATASETS, PAPER_ORDERS,
+                               TABLE1_ACTIVATIONS, TABLE1_ARCHS, VGG16_DEPTHS)
+from ..core.spec import RunSpec
+from .profiles import Profile, get_profile
 
 # ---- Appendix A.1, Tables 3-6: (lr, weight decay) by (arch, activation, order, dataset) --------
-# Columns of each table: CIFAR-10, CIFAR-100, Tiny ImageNet, ImageNet.
-_COLUMNS = ("cifar10", "cifar100", "tiny_imagenet", "imagenet")
+# Columns of each table: CIFAR-10, CIFAR-100, Tiny ImageNet, ImageNet (the registry's order).
+_COLUMNS = DATASETS
 _TABLES = {
     ("vgg", "tanh", "convention"): ([0.1, 0.01, 0.01, 0.01], [1e-4, 5e-4, 1e-3, 1e-4]),
     ("vgg", "tanh", "swap"): ([0.01, 0.1, 0.01, 0.01], [1e-3, 5e-4, 1e-3, 1e-3]),
@@ -36,7 +38,10 @@ SCHEDULE = {  # epochs, LR milestones, batch size (Tables 3-6; Convention and Sw
     "tiny_imagenet": (200, (100, 150), 128), "imagenet": (100, (30, 60), 256),
 }
 IMAGENET_SWAP_MILESTONES = (60, 90)
-PAPER_ORDERS = ("convention", "swap", "nwdbn", "nobn")
+BETA_SWEEP_VALUES = [round(i * 1e-4, 6) for i in range(11)]
+"""Weight decay on BN beta, NWDBN base (Section 2's setups, Figure 5)."""
+AFFINE_SWEEP_VALUES = [0.0, 1e-6, 5e-6, 1e-5, 5e-5, 1e-4, 5e-4]
+"""Weight decay on BN gamma and beta, Swap base (Section 2's setups, Figure 7)."""
 
 
 def paper_spec(arch: str, order: str, activation: str, dataset: str, **overrides: Any) -> RunSpec:
@@ -65,80 +70,6 @@ def paper_spec(arch: str, order: str, activation: str, dataset: str, **overrides
                 fc_bn=dataset in ("cifar10", "cifar100"))
     base.update(overrides)
     return RunSpec(**base)
-
-
-# ---- profiles ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Profile:
-    """How a paper spec is scaled for execution. ``None`` fields keep the paper's value."""
-
-    name: str
-    description: str
-    epochs: int | None = None
-    width: float | None = None
-    seeds: int = 3
-    train_per_class: int | None = None
-    lr_cap: float | None = None
-    """Learning-rate rule: use ``min(paper lr, lr_cap)`` (see the ``cpu`` profile)."""
-    precision: str | None = None
-    """Training precision (:data:`bnswap.spec.PRECISIONS`); ``None`` keeps the spec's, fp32."""
-
-    def lr_for(self, paper_lr: float) -> float:
-        """The learning rate this profile trains with where the paper used ``paper_lr``."""
-        return paper_lr if self.lr_cap is None else min(paper_lr, self.lr_cap)
-
-    def apply(self, spec: RunSpec, min_seeds: int = 1) -> list[RunSpec]:
-        """The runs (one per seed, at least ``min_seeds``) that execute ``spec`` under this
-        profile. The LR milestones are scaled with the epochs (200 epochs with drops at 100 and
-        150 become 10 epochs with drops at 5 and 8)."""
-        epochs = self.epochs or spec.epochs
-        milestones = tuple(sorted({max(1, round(m * epochs / spec.epochs))
-                                   for m in spec.milestones}))
-        return [spec.replace(epochs=epochs, milestones=milestones, lr=self.lr_for(spec.lr),
-                             seed=seed, width=self.width or spec.width, profile=self.name,
-                             train_per_class=self.train_per_class or spec.train_per_class,
-                             precision=self.precision or spec.precision)
-                for seed in range(max(self.seeds, min_seeds))]
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-PROFILES: dict[str, Profile] = {
-    "full": Profile("full", "the paper's settings: 200 epochs (ImageNet 100), width 1, 3 seeds, "
-                    "bf16 weight layers with fp32 activations and BN (a GPU)",
-                    precision="bf16_mixed"),
-    "cpu": Profile(
-        "cpu",
-        "CPU scale: width 0.25, 10 epochs (LR x0.1 after epochs 5 and 8), 1 seed, learning rate "
-        "capped at 0.01 (the paper's rates were tuned for 200 epochs; the pilot in the "
-        "introduction compares both rates at 10)",
-        epochs=10, width=0.25, seeds=1, lr_cap=0.01),
-    "cpu_long": Profile(
-        "cpu_long",
-        "CPU scale, long enough for weight decay to act: width 0.25, 70 epochs (LR x0.1 after "
-        "epochs 35 and 52), 1 seed, fp32 (bf16 was 10x slower than fp32 on the AVX2 CPU these "
-        "records were made on); the pilot at this profile compares the paper's two rates",
-        epochs=70, width=0.25, seeds=1, precision="fp32"),
-    "gpu_pair": Profile(
-        "gpu_pair",
-        "a short GPU run: full width, 30 epochs (LR x0.1 after epochs 15 and 22), 1 seed, learning "
-        "rate capped at 0.01 as in the cpu profile, bf16 weight layers with fp32 activations and "
-        "BN; sized for the Convention/Swap pair in minutes",
-        epochs=30, width=1.0, seeds=1, lr_cap=0.01, precision="bf16_mixed"),
-    "smoke": Profile("smoke", "seconds per run, for tests: width 0.125, 1 epoch, 10 images per "
-                     "class, 1 seed, LR capped at 0.01", epochs=1, width=0.125, seeds=1,
-                     train_per_class=10, lr_cap=0.01),
-}
-
-
-def get_profile(name: str) -> Profile:
-    try:
-        return PROFILES[name]
-    except KeyError:
-        raise ValueError(f"unknown profile {name!r}; choose one of: {', '.join(PROFILES)}") from None
 
 
 # ---- experiments --------------------------------------------------------------------------------
@@ -190,7 +121,7 @@ def _headline_twin(spec: RunSpec) -> RunSpec:
 
 
 def _headline_seeds(order: str) -> int:
-    return HEADLINE_SEEDS if order in ("convention", "swap") else 1
+    return HEADLINE_SEEDS if order in COMPARED_ORDERS else 1
 
 
 def _headline() -> Experiment:
@@ -204,7 +135,7 @@ def _headline() -> Experiment:
 
 def _pilot() -> Experiment:
     runs = []
-    for order in ("convention", "swap"):
+    for order in COMPARED_ORDERS:
         for lr in (0.1, 0.01):
             # Same captures as the headline runs: the pilot's runs at the profile's (capped)
             # learning rate are the headline's seed-0 records.
@@ -216,7 +147,7 @@ def _pilot() -> Experiment:
 
 
 def _beta_sweep() -> Experiment:
-    values = paper("beta_sweep_values")
+    values = BETA_SWEEP_VALUES
     runs = [LabelledRun(f"wd_beta={v:g}",
                         _headline_twin(paper_spec("vgg16_11", "nwdbn", "tanh", CIFAR100, wd_beta=v)),
                         {"wd_beta": v})
@@ -226,7 +157,7 @@ def _beta_sweep() -> Experiment:
 
 
 def _affine_sweep() -> Experiment:
-    values = paper("affine_sweep_values")
+    values = AFFINE_SWEEP_VALUES
     runs = [LabelledRun(f"wd_affine={v:g}",
                         _headline_twin(paper_spec("vgg16_11", "swap", "tanh", CIFAR100,
                                                   wd_gamma=v, wd_beta=v)),
@@ -238,10 +169,10 @@ def _affine_sweep() -> Experiment:
 
 def _table1() -> Experiment:
     runs = []
-    for ds in ("cifar10", "cifar100", "tiny_imagenet", "imagenet"):
-        for arch in ("vgg16", "mobilenet"):
-            for act in ("tanh", "relu"):
-                for order in ("convention", "swap"):
+    for ds in DATASETS:
+        for arch in TABLE1_ARCHS:
+            for act in TABLE1_ACTIVATIONS:
+                for order in COMPARED_ORDERS:
                     runs.append(LabelledRun(f"{ds} {arch} {act} {order}",
                                             paper_spec(arch, order, act, ds),
                                             {"dataset": ds, "arch": arch, "activation": act,
@@ -256,7 +187,7 @@ def _table2() -> Experiment:
                         _headline_twin(paper_spec("vgg16_11", order, act, CIFAR100)),
                         {"activation": act, "order": order},
                         min_seeds=_headline_seeds(order) if act == "tanh" else 1)
-            for act in ("tanh", "lecun_tanh", "softsign") for order in ("convention", "swap")]
+            for act in BOUNDED_ODD for order in COMPARED_ORDERS]
     return Experiment("table2", "Other bounded activations (Table 2, Figure 13)", "Section 7.2, "
                       "A.5", tuple(runs))
 
@@ -264,7 +195,7 @@ def _table2() -> Experiment:
 def _shifted() -> Experiment:
     runs = [LabelledRun(f"shifted_tanh {order}", paper_spec("vgg16_11", order, "shifted_tanh",
                                                             CIFAR100), {"order": order})
-            for order in ("convention", "swap")]
+            for order in COMPARED_ORDERS]
     return Experiment("shifted_tanh", "An asymmetric (shifted) Tanh", "NeurIPS version",
                       tuple(runs))
 
@@ -274,7 +205,7 @@ def _depth() -> Experiment:
                         _headline_twin(paper_spec(f"vgg16_{n}" if n < 16 else "vgg16", "swap",
                                                   "tanh", CIFAR100)),
                         {"depth": n})
-            for n in range(16, 7, -1)]
+            for n in reversed(VGG16_DEPTHS)]
     return Experiment("depth", "Depth sweep of Swap VGG16_n (Table 7, Figure 14)", "Appendix A.6",
                       tuple(runs))
 

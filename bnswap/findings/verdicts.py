@@ -12,8 +12,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .analysis import (LEARNED_FRACTION, NOISE_Z, Contrast, Correlation, chance_loss, learned,
-                       within_noise)
+from .records import LEARNED_FRACTION, chance_loss, learned
+from .stats import NOISE_Z, Contrast, Correlation, within_noise
 
 REPRODUCED, DIRECTION, INCONCLUSIVE, NOT_REPRODUCED = ("reproduced", "direction only",
                                                        "inconclusive", "not reproduced")

@@ -10,6 +10,7 @@ A block exposes the paper's two measurement points (Figure 2): ``block.act`` is 
 module (saturation and skewness are measured on its output) and the block itself is the block
 output (sparsity is measured there). :func:`blocks` lists them in forward order.
 
+The layer lists (VGG16, VGG11, VGG16_n, MobileNet) are data in :mod:`bnswap.core.registries`.
 Weight layers carry a bias except in Convention blocks, where the following BN's beta makes it
 redundant. In Swap blocks the bias shifts the bounded activation's input, which is what lets a
 channel saturate to one side.
@@ -23,19 +24,7 @@ import torch
 from torch import nn
 
 from .activations import make_activation
-
-ORDERS = ("convention", "swap", "nobn")
-
-# VGG configurations: ints are conv output channels, "M" a 2x2 max-pool.
-VGG16_CFG: list[int | str] = [64, 64, "M", 128, 128, "M", 256, 256, 256, "M",
-                              512, 512, 512, "M", 512, 512, 512, "M"]
-VGG11_CFG: list[int | str] = [64, "M", 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"]
-VGG_FC = 512  # hidden width of VGG's two hidden fully-connected blocks (CIFAR-style VGG)
-
-# MobileNet v1 (Howard et al. 2017): (output channels, stride) of each depthwise-separable block.
-MOBILENET_CFG: list[tuple[int, int]] = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2),
-                                        (512, 1), (512, 1), (512, 1), (512, 1), (512, 1),
-                                        (1024, 2), (1024, 1)]
+from .registries import ARCHS, MOBILENET_CFG, ORDERS, VGG_FC, vgg_cfg
 
 
 def _check_order(order: str) -> None:
@@ -141,40 +130,6 @@ class MobileNet(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.classifier(self.pool(self.features(x)).flatten(1))
-
-
-def vgg16_n_cfg(n: int) -> list[int | str]:
-    """VGG16 with its last ``16 - n`` conv layers removed (Appendix A.6, Table 7).
-
-    VGG16 has 13 conv + 3 FC layers; VGG16_n keeps ``n - 3`` conv layers. A pooling layer stays
-    after every stage that keeps at least one conv.
-    """
-    if not 8 <= n <= 16:
-        raise ValueError(f"vgg16_n needs 8 <= n <= 16, got {n}")
-    keep, cfg = n - 3, []
-    for item in VGG16_CFG:
-        if item == "M":
-            if cfg and cfg[-1] != "M":
-                cfg.append("M")
-        elif keep > 0:
-            cfg.append(item)
-            keep -= 1
-    return cfg
-
-
-ARCHS = ("vgg16", "vgg11", "mobilenet") + tuple(f"vgg16_{n}" for n in range(8, 17))
-
-
-def vgg_cfg(arch: str) -> list[int | str]:
-    """The layer list of VGG ``arch``: conv widths and ``"M"`` for max-pooling."""
-    if arch == "vgg16":
-        return VGG16_CFG
-    if arch == "vgg11":
-        return VGG11_CFG
-    if arch.startswith("vgg16_") and arch in ARCHS:
-        return vgg16_n_cfg(int(arch.split("_")[1]))
-    raise ValueError(f"{arch!r} is not a VGG; choose one of: "
-                     f"{', '.join(a for a in ARCHS if a.startswith('vgg'))}")
 
 
 def build_model(arch: str, order: str, activation: str, num_classes: int, width: float = 1.0,

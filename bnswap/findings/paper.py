@@ -1,13 +1,17 @@
 """The paper's numbers as data: every figure the book compares against, with its source.
 
 Tables 1, 2 and 7 and the numbers quoted in the text (Sections 2-5, Appendix A.2), each as a
-:class:`Cited` value that says where in the paper it comes from.
+:class:`Cited` value that says where in the paper it comes from. The swept settings of Figures 5
+and 7 are the experiments' (:mod:`bnswap.runs.experiments`), cited here as the paper's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from ..core.registries import COMPARED_ORDERS, TABLE1_ACTIVATIONS, TABLE1_ARCHS
+from ..runs.experiments import AFFINE_SWEEP_VALUES, BETA_SWEEP_VALUES
 
 
 @dataclass(frozen=True)
@@ -20,21 +24,9 @@ class Cited:
     unit: str = ""
 
 
-# The paper's datasets and their number of classes (Section 7.1).
-NUM_CLASSES = {"cifar10": 10, "cifar100": 100, "tiny_imagenet": 200, "imagenet": 1000}
-
-# How the book names the datasets and activations (the paper's spelling).
-DATASET_NAMES = {"cifar10": "CIFAR-10", "cifar100": "CIFAR-100", "tiny_imagenet": "Tiny ImageNet",
-                 "imagenet": "ImageNet"}
-ARCH_NAMES = {"vgg16": "VGG16", "mobilenet": "MobileNet"}  # Table 1's architectures
-ACTIVATION_NAMES = {"tanh": "Tanh", "lecun_tanh": "LeCun Tanh", "softsign": "Softsign",
-                    "relu": "ReLU", "shifted_tanh": "shifted Tanh"}
-
 # Table 1's columns, left to right: (arch, activation, order).
-TABLE1_COLUMNS = [("vgg16", "tanh", "convention"), ("vgg16", "tanh", "swap"),
-                  ("mobilenet", "tanh", "convention"), ("mobilenet", "tanh", "swap"),
-                  ("vgg16", "relu", "convention"), ("vgg16", "relu", "swap"),
-                  ("mobilenet", "relu", "convention"), ("mobilenet", "relu", "swap")]
+TABLE1_COLUMNS = [(arch, act, order) for act in TABLE1_ACTIVATIONS for arch in TABLE1_ARCHS
+                  for order in COMPARED_ORDERS]
 _T1_ROWS = {
     "cifar10": [91.75, 92.90, 91.54, 92.48, 93.69, 93.04, 92.2, 91.93],
     "cifar100": [64.84, 72.17, 64.47, 70.63, 73.68, 71.79, 70.06, 69.49],
@@ -54,13 +46,13 @@ PAPER: dict[str, Cited] = {
     "max_sat_conv": Cited(0.45, "Section 3.2, Figure 3", "largest layer saturation, Convention"),
     # Section 4.2
     "acc_nwdbn": Cited(72.27, "Section 4.2", "NWDBN (no weight decay on BN) test accuracy", "%"),
-    "beta_sweep_values": Cited([round(i * 1e-4, 6) for i in range(11)], "Section 2 (setups)",
+    "beta_sweep_values": Cited(BETA_SWEEP_VALUES, "Section 2 (setups)",
                                "weight decay on BN beta, NWDBN base (Figure 5)"),
     # Section 5.2: sparsity averaged over layers.
     "sparsity_conv": Cited(0.717951, "Section 5.2", "average sparsity, Convention"),
     "sparsity_nwdbn": Cited(0.287974, "Section 5.2", "average sparsity, NWDBN"),
     "sparsity_swap": Cited(0.848927, "Section 5.2", "average sparsity, Swap"),
-    "affine_sweep_values": Cited([0.0, 1e-6, 5e-6, 1e-5, 5e-5, 1e-4, 5e-4], "Section 2 (setups)",
+    "affine_sweep_values": Cited(AFFINE_SWEEP_VALUES, "Section 2 (setups)",
                                  "weight decay on BN gamma and beta, Swap base (Figure 7)"),
     # Section 7 / appendix tables.
     "table1": Cited({(ds, *col): v for ds, row in _T1_ROWS.items() for col, v in zip(TABLE1_COLUMNS, row)},
@@ -101,8 +93,3 @@ def swap_gain(table: dict[tuple, float], *cell: str) -> float:
     ``swap_gain(paper("table1"), "cifar100", "vgg16", "tanh")`` or
     ``swap_gain(paper("table2_accuracy"), "softsign")``."""
     return table[(*cell, "swap")] - table[(*cell, "convention")]
-
-
-def arch_name(arch: str) -> str:
-    """Display name of an architecture key: ``mobilenet`` -> MobileNet, ``vgg16_11`` -> VGG16_11."""
-    return ARCH_NAMES.get(arch, arch.upper())

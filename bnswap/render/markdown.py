@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Sequence
 
-from ..analysis import Runs, failed, missing
+from ..findings.records import Runs, failed, missing
 
 
 def show(text: str) -> None:

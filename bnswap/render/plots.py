@@ -1,8 +1,8 @@
-"""The book's figures (matplotlib). Each function returns a :class:`matplotlib.figure.Figure`.
-
-Figures are built as stand-alone ``Figure`` objects (no pyplot state), so chapters display them
-with :func:`show` and nothing leaks between cells. Every function accepts missing data: a panel
-without records shows a "not run" note instead of failing. Figure numbers refer to the paper.
+"""The book's figures drawn from records (matplotlib): per-layer metrics (Figures 3, 4, 9, 10, 13,
+14), sweeps (Figures 5, 7), captured distributions (Figures 1, 8), training dynamics (Figures
+15-17), paper-against-ours bars and the depth panels (Table 7). Each function returns a
+:class:`matplotlib.figure.Figure` and accepts missing data: a panel without records shows a "not
+run" note instead of failing. Figure numbers refer to the paper.
 """
 
 from __future__ import annotations
@@ -11,99 +11,22 @@ import math
 from typing import Any, Mapping, Sequence
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.axes import Axes
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.transforms import blended_transform_factory
 
-from . import analysis as A, distributions as D
-from .paper import ACTIVATION_NAMES
+from ..core.registries import ACTIVATION_NAMES, activation_info
+from ..findings.records import (GRADIENT_KEYS, SweepPoint, accuracy, captured, gradient_profile,
+                                layer_profile, learning_curve, sample_skewness)
+from ..findings.stats import Stat, correlation, fit_line, signed
+from ..findings.synthetic import sparsity_of
+from ..runs.experiments import HEADLINE_CAPTURES
+from .figure import COLORS, CYCLE, METRIC_LABELS, color, new_figure, not_run, show  # noqa: F401
+from .illustrations import activation_shapes
 
-# One colour per model family, used consistently across chapters.
-COLORS = {"Convention": "#1f77b4", "Swap": "#d62728", "NWDBN": "#2ca02c", "NoBN": "#9467bd"}
-_CYCLE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
-          "#7f7f7f", "#bcbd22", "#17becf"]
-METRIC_LABELS = {"saturation": "layer saturation $t^l$", "skewness": "layer skewness $k^l$",
-                 "sparsity": "block-output sparsity $s^l$"}
-
-
-def color(label: str, i: int = 0) -> str:
-    for key, c in COLORS.items():
-        if label.lower().startswith(key.lower()):
-            return c
-    return _CYCLE[i % len(_CYCLE)]
-
-
-def new_figure(width: float = 6.4, height: float = 4.0) -> Figure:
-    return Figure(figsize=(width, height), layout="constrained")
-
-
-def not_run(ax: Axes, text: str = "not run") -> None:
-    """Mark an empty panel: no records for it (yet)."""
-    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, fontsize=10,
-            color="0.4", wrap=True)
-    ax.set_xticks([])
-    ax.set_yticks([])
-
-
-def show(fig: Figure, caption: str | None = None) -> None:
-    """Display ``fig`` (and a Markdown caption under it) in a notebook."""
-    from IPython.display import Markdown, display
-
-    display(fig)
-    if caption:
-        display(Markdown(caption))
-
-
-# ---- Figure 2: the two block designs ---------------------------------------------------------
-
-
-def block_diagram() -> Figure:
-    """Figure 2: a Convention block (weight -> BN -> Tanh) and a Swap block (weight -> Tanh -> BN),
-    with the points where saturation/skewness (activation output) and sparsity (block output) are
-    measured."""
-    fig = new_figure(7.5, 4.2)
-    ax = fig.add_subplot()
-    ax.set_xlim(-0.3, 10.3)
-    ax.set_ylim(0, 7.2)
-    ax.axis("off")
-    act_c, bn_c, w_c = "#fde0c5", "#c6dbef", "#e5e5e5"
-
-    def box(x, y, text, fc):
-        ax.add_patch(FancyBboxPatch((x - 1.1, y - 0.38), 2.2, 0.76,
-                                    boxstyle="round,pad=0.05", fc=fc, ec="0.2"))
-        ax.text(x, y, text, ha="center", va="center", fontsize=10)
-
-    def arrow(x, y0, y1):
-        ax.add_patch(FancyArrowPatch((x, y0), (x, y1), arrowstyle="-|>", mutation_scale=12,
-                                     color="0.2"))
-
-    def mark(x, y, text, c, side=1):
-        ax.plot([x], [y], marker="o", color=c, ms=8, zorder=5)
-        ax.annotate(text, (x, y), xytext=(x + side * 1.1, y), va="center", fontsize=8.5,
-                    ha="left" if side > 0 else "right", color=c,
-                    arrowprops=dict(arrowstyle="-", color=c))
-
-    for x, title, order in ((2.6, "Convention", ("BatchNorm", "Tanh")),
-                            (7.4, "Swap", ("Tanh", "BatchNorm"))):
-        ax.text(x, 6.9, title, ha="center", fontsize=12, weight="bold", color=color(title))
-        ax.text(x, 0.25, "input", ha="center", fontsize=9, color="0.3")
-        arrow(x, 0.5, 1.12)
-        box(x, 1.5, "Conv / Linear", w_c)
-        ys = (3.1, 4.7)
-        arrow(x, 1.88, ys[0] - 0.4)
-        for y, name in zip(ys, order):
-            box(x, y, name, act_c if name == "Tanh" else bn_c)
-        arrow(x, ys[0] + 0.4, ys[1] - 0.4)
-        arrow(x, ys[1] + 0.4, 6.35)
-        ax.text(x, 6.45, "block output", ha="center", fontsize=9, color="0.3")
-        tanh_y = ys[order.index("Tanh")]
-        mark(x, tanh_y + 0.55, "saturation, skewness\n(Tanh output)", "#b35806")
-        mark(x, 5.85, "sparsity\n(block output)", "#542788", side=-1)
-    return fig
-
-
-# ---- per-layer metrics (Figures 3, 4, 9, 10, 13, 14) ----------------------------------------------
+# ``show`` and ``new_figure`` are the chapters' P.show and P.new_figure.
 
 
 def layer_lines(groups: Mapping[str, Sequence[dict]], metric: str, ax: Axes | None = None,
@@ -118,7 +41,7 @@ def layer_lines(groups: Mapping[str, Sequence[dict]], metric: str, ax: Axes | No
         ax = fig.add_subplot()
     drawn, absent = 0, []
     for i, (label, recs) in enumerate(groups.items()):
-        mean, std = A.layer_profile(recs, metric)
+        mean, std = layer_profile(recs, metric)
         if mean.size == 0 or not np.isfinite(mean).any():
             absent.append(label)
             continue
@@ -159,10 +82,7 @@ def metric_panels(groups: Mapping[str, Sequence[dict]], metrics: Sequence[str] =
     return fig
 
 
-# ---- sweeps: accuracy against a layer-averaged metric (Figures 5, 7) -------------------------------
-
-
-def sweep_scatter(points: Sequence[A.SweepPoint], metric: str, setting_name: str,
+def sweep_scatter(points: Sequence[SweepPoint], metric: str, setting_name: str,
                   title: str | None = None) -> Figure:
     """Accuracy against the layer-averaged ``metric``, one point per record coloured by the swept
     setting, with a least-squares line and Pearson's r (Figures 5 and 7)."""
@@ -180,8 +100,8 @@ def sweep_scatter(points: Sequence[A.SweepPoint], metric: str, setting_name: str
     cbar = fig.colorbar(sc, ax=ax, ticks=list(order.values()))
     cbar.ax.set_yticklabels([f"{v:g}" for v in order])
     cbar.set_label(setting_name)
-    line = A.fit_line(x, y)
-    corr = A.correlation(x, y)
+    line = fit_line(x, y)
+    corr = correlation(x, y)
     if line:
         xs = np.linspace(x.min(), x.max(), 50)
         ax.plot(xs, line[0] * xs + line[1], "k--", lw=1, label=f"least squares, {corr.format()}")
@@ -194,7 +114,7 @@ def sweep_scatter(points: Sequence[A.SweepPoint], metric: str, setting_name: str
     return fig
 
 
-def setting_lines(points: Sequence[A.SweepPoint], metric: str, setting_name: str) -> Figure:
+def setting_lines(points: Sequence[SweepPoint], metric: str, setting_name: str) -> Figure:
     """The swept setting on x (equally spaced, labelled with its values) against the averaged
     metric (left axis) and accuracy (right axis)."""
     fig = new_figure(6.4, 3.6)
@@ -217,18 +137,11 @@ def setting_lines(points: Sequence[A.SweepPoint], metric: str, setting_name: str
     return fig
 
 
-# ---- distributions (Figures 1, 8) --------------------------------------------------------------
-
-
 def _hist(ax: Axes, values, c, bins=np.linspace(-1, 1, 41), density=True):
     ax.hist(values, bins=bins, color=c, alpha=0.85, density=density)
 
 
-# Default ``layer``s below: bnswap.experiments.HEADLINE_CAPTURES = (4, 7), the blocks the headline
-# runs capture, as literals (that module imports torch; tests/test_plots.py checks they agree).
-
-
-def channel_vs_layer(records: Mapping[str, dict | None], layer: int = 7,  # HEADLINE_CAPTURES[1]
+def channel_vs_layer(records: Mapping[str, dict | None], layer: int = HEADLINE_CAPTURES[1],
                      channels: int = 10) -> Figure:
     """Figure 1: for each model, the histogram of a whole layer's activation outputs (left) and of
     ``channels`` single channels of it (right), from the captured samples of 0-based block
@@ -238,8 +151,8 @@ def channel_vs_layer(records: Mapping[str, dict | None], layer: int = 7,  # HEAD
     grid = fig.add_gridspec(2 * len(labels), 2 + math.ceil(channels / 2))
     for row, label in enumerate(labels):
         rec = records[label]
-        pooled = A.captured(rec, layer, "act_layer")
-        per_ch = A.captured(rec, layer, "act")
+        pooled = captured(rec, layer, "act_layer")
+        per_ch = captured(rec, layer, "act")
         ax = fig.add_subplot(grid[2 * row:2 * row + 2, :2])
         c = color(label)
         if pooled is None or per_ch is None:
@@ -249,28 +162,26 @@ def channel_vs_layer(records: Mapping[str, dict | None], layer: int = 7,  # HEAD
         bins = np.linspace(min(-bound, pooled.min()), max(bound, pooled.max()), 41)
         _hist(ax, pooled.ravel(), c, bins)
         ax.set_title(f"{label}, block {layer + 1}: whole layer\n(skewness "
-                     f"{A.signed(A.sample_skewness(pooled.ravel()))})", fontsize=9)
+                     f"{signed(sample_skewness(pooled.ravel()))})", fontsize=9)
         ax.set_xlabel("activation output")
         ax.set_ylabel("density")
         ncols = math.ceil(channels / 2)
         for k in range(min(channels, per_ch.shape[0])):
             a = fig.add_subplot(grid[2 * row + k // ncols, 2 + k % ncols])
             _hist(a, per_ch[k], c, bins)
-            a.set_title(f"ch {k + 1}: skew {A.signed(A.sample_skewness(per_ch[k]), 1)}", fontsize=7.5)
+            a.set_title(f"ch {k + 1}: skew {signed(sample_skewness(per_ch[k]), 1)}", fontsize=7.5)
             a.set_yticks([])
             a.tick_params(labelsize=7)
     return fig
 
 
 def _bound(rec: dict | None) -> float:
-    from .activations import activation_info
-
     if not rec:
         return 1.0
     return activation_info(rec["spec"]["activation"]).bound or 1.0
 
 
-def block_outputs(records: Mapping[str, dict | None], layer: int = 4,  # HEADLINE_CAPTURES[0]
+def block_outputs(records: Mapping[str, dict | None], layer: int = HEADLINE_CAPTURES[0],
                   channels: int = 3) -> Figure:
     """Figure 8: block-output distributions of ``channels`` channels of 0-based block ``layer``,
     one row per model (Convention, NWDBN, Swap). Each panel states the channel's sparsity."""
@@ -279,7 +190,7 @@ def block_outputs(records: Mapping[str, dict | None], layer: int = 4,  # HEADLIN
     axes = np.atleast_2d(fig.subplots(len(labels), channels, squeeze=False))
     for row, label in enumerate(labels):
         rec = records[label]
-        block = A.captured(rec, layer, "block")
+        block = captured(rec, layer, "block")
         for k in range(channels):
             ax = axes[row, k]
             if block is None or k >= block.shape[0]:
@@ -289,16 +200,13 @@ def block_outputs(records: Mapping[str, dict | None], layer: int = 4,  # HEADLIN
             span = max(np.abs(v).max(), 1e-9)
             ax.hist(v, bins=np.linspace(-span, span, 41), color=color(label), alpha=0.85,
                     density=True)
-            ax.set_title(f"{label}, channel {k + 1}: sparsity {D.sparsity_of(v):.2f}", fontsize=8.5)
+            ax.set_title(f"{label}, channel {k + 1}: sparsity {sparsity_of(v):.2f}", fontsize=8.5)
             ax.set_yticks([])
             if k == 0:
                 ax.set_ylabel("density")
             if row == len(labels) - 1:
                 ax.set_xlabel(f"block {layer + 1} output")
     return fig
-
-
-# ---- training dynamics (Figures 15, 16, 17) ---------------------------------------------------
 
 
 def learning_curves(groups: Mapping[str, Sequence[dict]], key: str = "train_loss",
@@ -310,7 +218,7 @@ def learning_curves(groups: Mapping[str, Sequence[dict]], key: str = "train_loss
         ax = fig.add_subplot()
     drawn = 0
     for i, (label, recs) in enumerate(groups.items()):
-        ep, mean, std = A.learning_curve(recs, key)
+        ep, mean, std = learning_curve(recs, key)
         if ep.size == 0:
             continue
         c = color(label, i)
@@ -336,10 +244,10 @@ def gradient_scales(groups: Mapping[str, Sequence[dict]]) -> Figure:
               "act_input_grad": "mean |gradient at Tanh input|"}
     fig = new_figure(12, 3.6)
     axes = fig.subplots(1, 3)
-    for ax, key in zip(axes, A.GRADIENT_KEYS):
+    for ax, key in zip(axes, GRADIENT_KEYS):
         drawn = 0
         for i, (label, recs) in enumerate(groups.items()):
-            prof = A.gradient_profile(recs, key)
+            prof = gradient_profile(recs, key)
             if prof.size == 0:
                 continue
             ax.plot(np.arange(1, prof.size + 1), prof, marker="o", ms=3, color=color(label, i),
@@ -357,83 +265,6 @@ def gradient_scales(groups: Mapping[str, Sequence[dict]]) -> Figure:
     return fig
 
 
-# ---- illustrations: reference distributions, BN after Tanh, activations (Figures 6, 11, 13) ----
-
-
-def reference_histograms(n: int = 20000) -> Figure:
-    """Figure 11: reference distributions on [-1, 1] with their saturation and skewness."""
-    dists = D.reference_distributions(n)
-    metrics = {r["name"]: r for r in D.reference_metrics(n)}
-    cols = 4
-    rows = math.ceil(len(dists) / cols)
-    fig = new_figure(12, 2.5 * rows)
-    axes = fig.subplots(rows, cols).ravel()
-    for ax, (name, x) in zip(axes, dists.items()):
-        m = metrics[name]
-        ax.hist(x, bins=np.linspace(-1, 1, 41), color="0.45")
-        ax.set_title(f"{name}\nsaturation {m['saturation']:.2f}, skewness {A.signed(m['skewness'])}",
-                     fontsize=8)
-        ax.set_yticks([])
-        ax.set_xlabel("value", fontsize=8)
-    for ax in axes[len(dists):]:
-        ax.axis("off")
-    return fig
-
-
-def bn_after_tanh(settings: Sequence[tuple[float, float]] = ((0.0, 0.5), (0.0, 3.0), (2.0, 1.0),
-                                                             (-1.5, 2.0))) -> Figure:
-    """Figure 6: BN (gamma=1, beta=0) after Tanh as a function of Tanh's input, for inputs
-    N(mu, sigma^2); dots are evenly spaced quantiles of each input distribution, so their density
-    along the curve shows where the block outputs land."""
-    fig = new_figure(11, 4.0)
-    ax, ax2 = fig.subplots(1, 2)
-    x = np.linspace(-6, 6, 400)
-    for i, (mu, sigma) in enumerate(settings):
-        c = _CYCLE[i]
-        m, s = D.tanh_output_stats(mu, sigma)
-        lab = f"input N({mu:g}, {sigma:g}²): μ̂={A.signed(m)}, σ̂={s:.2f}"
-        ax.plot(x, D.bn_after_tanh(x, mu, sigma), color=c, lw=1.2, label=lab)
-        pts = D.normal_quantile_points(mu, sigma, 41)
-        pts = pts[np.abs(pts) <= 6]
-        ax.plot(pts, D.bn_after_tanh(pts, mu, sigma), "o", color=c, ms=3.5)
-        z = D.bn_after_tanh(D.normal_quantile_points(mu, sigma, 4000), mu, sigma)
-        ax2.hist(z, bins=np.linspace(-4, 4, 61), histtype="step", color=c, lw=1.4, density=True,
-                 label=f"N({mu:g}, {sigma:g}²): sparsity {D.sparsity_of(z):.2f}")
-    ax.set_xlabel("Tanh input")
-    ax.set_ylabel("BN(Tanh(input))")
-    ax.set_ylim(-5, 5)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=7.5)
-    ax.set_title("Tanh followed by BN, with BN's statistics of each input", fontsize=10)
-    ax2.set_xlabel("block output")
-    ax2.set_ylabel("density")
-    ax2.legend(fontsize=7.5)
-    ax2.set_title("distribution of the block output", fontsize=10)
-    return fig
-
-
-def activation_shapes(names: Sequence[str] = ("tanh", "lecun_tanh", "softsign"),
-                      ax: Axes | None = None) -> Figure:
-    """Figure 13 (left): the bounded activations on [-5, 5]."""
-    from .activations import activation_info
-
-    fig = None
-    if ax is None:
-        fig = new_figure(5, 3.6)
-        ax = fig.add_subplot()
-    x = np.linspace(-5, 5, 400)
-    for i, name in enumerate(names):
-        ax.plot(x, activation_info(name).numpy_fn(x), color=_CYCLE[i],
-                label=ACTIVATION_NAMES.get(name, name))
-    ax.axhline(0, color="0.6", lw=0.6)
-    ax.axvline(0, color="0.6", lw=0.6)
-    ax.set_xlabel("input")
-    ax.set_ylabel("output")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    return fig if fig is not None else ax.figure
-
-
 def activation_skewness(groups: Mapping[tuple[str, str], Sequence[dict]]) -> Figure:
     """Figure 13: activation shapes (left) and layer skewness per activation (right), dashed for
     Convention and solid for Swap. ``groups`` maps (activation, order) to records."""
@@ -445,13 +276,13 @@ def activation_skewness(groups: Mapping[tuple[str, str], Sequence[dict]]) -> Fig
     name = {(a, o): f"{ACTIVATION_NAMES.get(a, a)} {o.title()}" for a, o in groups}
     lines = {name[k]: groups[k] for k in groups}
     styles = {name[(a, o)]: {"ls": "--" if o == "convention" else "-"} for a, o in groups}
-    cols = {name[(a, o)]: _CYCLE[acts.index(a)] for a, o in groups}
+    cols = {name[(a, o)]: CYCLE[acts.index(a)] for a, o in groups}
     layer_lines(lines, "skewness", ax=ax1, styles=styles, colors=cols,
                 title="layer skewness (dashed: Convention, solid: Swap)")
     return fig
 
 
-def paired_bars(labels: Sequence[str], ours: Mapping[str, A.Stat], paper: Mapping[str, float],
+def paired_bars(labels: Sequence[str], ours: Mapping[str, Stat], paper: Mapping[str, float],
                 ylabel: str = "test accuracy (%)", ours_title: str = "ours",
                 paper_title: str = "paper", digits: int = 1) -> Figure:
     """The paper's values and ours side by side (two panels: their scales differ)."""
@@ -498,7 +329,7 @@ def depth_panels(groups: Mapping[int, Sequence[dict]], paper: Mapping[int, float
     fig = new_figure(12, 3.9)
     ax0, ax1 = fig.subplots(1, 2)
     depths = sorted(paper)
-    stats = {d: A.accuracy(groups.get(d, [])) for d in depths}
+    stats = {d: accuracy(groups.get(d, [])) for d in depths}
     ax0.plot(depths, [paper[d] for d in depths], "o--", color="0.4", label="paper (Table 7)")
     ax0.set_ylabel("paper: test accuracy (%)")
     ok = [d for d in depths if stats[d].ok]
@@ -523,7 +354,4 @@ def depth_panels(groups: Mapping[int, Sequence[dict]], paper: Mapping[int, float
 
 
 def _viridis(i: int, n: int) -> str:
-    from matplotlib import colormaps
-    from matplotlib.colors import to_hex
-
     return to_hex(colormaps["viridis"](i / max(1, n - 1)))

@@ -18,7 +18,7 @@ Chapters import the package (``from bnswap import report as R``) and call ``R.<f
 
 from __future__ import annotations
 
-from ..paper import ACTIVATION_NAMES, DATASET_NAMES
+from ..core.registries import ACTIVATION_NAMES, DATASET_NAMES
 from .markdown import show, markdown_table, run_command, status_markdown
 from .provenance import (describe_setup, seeds_per_configuration, seeds_text, setup_markdown,
                          differences_from_paper, caveats_markdown, cost_rows, cost_markdown,

@@ -6,7 +6,8 @@ from typing import Sequence
 
 import numpy as np
 
-from ..analysis import captured, layer_profile, sample_skewness, signed
+from ..findings.records import captured, layer_profile, sample_skewness
+from ..findings.stats import signed
 
 
 def saturation_summary(records: Sequence[dict], label: str) -> str:
