@@ -215,6 +215,19 @@ def _pilot() -> Experiment:
                       "Tanh)", "Appendix A.1", tuple(runs))
 
 
+def _precision() -> Experiment:
+    """The headline pair (3 seeds each) in fp32 and in bf16_mixed under one profile: is the
+    reduced precision equivalent, measured against the seed noise? The fp32 runs are the
+    headline's own records."""
+    runs = [LabelledRun(f"{order.title()} {precision}",
+                        paper_spec("vgg16_11", order, "tanh", CIFAR100, **_HEADLINE_EXTRAS),
+                        {"fixed": {"precision": precision}, "order": order,
+                         "precision": precision}, min_seeds=HEADLINE_SEEDS)
+            for precision in ("fp32", "bf16_mixed") for order in ("convention", "swap")]
+    return Experiment("precision", "fp32 vs bf16_mixed training (VGG16_11, CIFAR-100, Tanh, "
+                      "headline pair)", "bnswap (issue 11)", tuple(runs))
+
+
 def _beta_sweep() -> Experiment:
     values = paper("beta_sweep_values")
     runs = [LabelledRun(f"wd_beta={v:g}",
@@ -280,7 +293,7 @@ def _depth() -> Experiment:
 
 
 EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in (
-    _pilot(), _headline(), _beta_sweep(), _affine_sweep(), _table1(), _table2(), _shifted(),
+    _pilot(), _headline(), _precision(), _beta_sweep(), _affine_sweep(), _table1(), _table2(), _shifted(),
     _depth())}
 
 

@@ -7,6 +7,7 @@ using every core (small convolutions parallelise poorly); on a GPU use ``jobs=1`
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import multiprocessing as mp
 import os
 import signal
@@ -88,14 +89,18 @@ def run_specs(specs: list[RunSpec], profile: Profile, opts: RunOptions, jobs: in
 
 
 def run_experiments(names: list[str], profile: str, opts: RunOptions, jobs: int = 1,
-                    datasets: list[str] | None = None) -> list[tuple]:
+                    datasets: list[str] | None = None,
+                    precision: str | None = None) -> list[tuple]:
     """``[(labelled run, record), ...]`` for several experiments trained as one queue.
 
     One queue keeps every worker busy across experiment boundaries (an experiment with an odd
     number of missing runs would otherwise leave a core idle). ``datasets`` keeps only the runs
     on those datasets (e.g. the CIFAR rows of Table 1 on a machine without ImageNet).
+    ``precision`` replaces the profile's training precision (and so the runs' keys).
     """
     prof = get_profile(profile)
+    if precision is not None:
+        prof = dataclasses.replace(prof, precision=precision)
     pairs = [pair for name in names for pair in get_experiment(name).expand(prof)
              if datasets is None or pair[1].dataset in datasets]
     records = run_specs([spec for _, spec in pairs], prof, opts, jobs)

@@ -573,6 +573,36 @@ def scoreboard(profile: str, results_dir: str | None = None, data_dir: str | Non
     return scoreboard_from(data, profile)
 
 
+def recorded_profiles(results_dir: str | None = None) -> list[str]:
+    """The profiles (in :data:`bnswap.experiments.PROFILES` order) with at least one record of a
+    scored experiment's run in the store: the rungs of the scale ladder."""
+    from .experiments import PROFILES, get_experiment
+    from .results import Store
+
+    store = Store(results_dir)
+    return [p for p in PROFILES
+            if any(store.exists(spec) for name in SCOREBOARD_EXPERIMENTS
+                   for _, spec in get_experiment(name).expand(p))]
+
+
+def scoreboards_by_profile(results_dir: str | None = None,
+                           profiles: Sequence[str] | None = None) -> dict[str, list[Row]]:
+    """Every claim scored separately under each profile with records (issue: verdicts per
+    profile), so a reader sees which claims firm up with training scale."""
+    names = recorded_profiles(results_dir) if profiles is None else list(profiles)
+    return {p: scoreboard(p, results_dir=results_dir) for p in names}
+
+
+def verdict_ladder(by_profile: Mapping[str, Sequence[Row]]) -> list[tuple[str, dict[str, str]]]:
+    """``[(claim, {profile: verdict}), ...]`` in the paper's order: one claim's verdicts side by
+    side across profiles (rows are matched by claim text and section)."""
+    ladder: dict[tuple[str, str], dict[str, str]] = {}
+    for profile, rows in by_profile.items():
+        for r in rows:
+            ladder.setdefault((r.claim, r.section), {})[profile] = r.verdict
+    return [(claim, verdicts) for (claim, _), verdicts in ladder.items()]
+
+
 def verdict_counts(rows: Sequence[Row]) -> dict[str, int]:
     """How many rows have each verdict, for every verdict in :data:`VERDICTS` (zeros included)."""
     return {v: sum(r.verdict == v for r in rows) for v in VERDICTS}

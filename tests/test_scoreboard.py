@@ -458,3 +458,19 @@ def test_table1_alone_borrows_the_headline_seed_noise():
     assert "within seed noise" in lent.ours
     # ... which a Table 1 judged on its own cannot know
     assert "within seed noise" not in alone.ours
+
+
+def test_verdicts_per_profile_score_each_recorded_profile_apart(tmp_path):
+    """The scale ladder: a store with headline records under two profiles is scored under each
+    one; a profile without records is no rung."""
+    store = Store(tmp_path / "res")
+    for profile in ("cpu", "cpu_long"):
+        for run, spec in get_experiment("headline").expand(profile):
+            store.save(spec, headline_like_paper(run, spec))
+    assert S.recorded_profiles(str(tmp_path / "res")) == ["cpu", "cpu_long"]
+    by_profile = S.scoreboards_by_profile(str(tmp_path / "res"))
+    assert list(by_profile) == ["cpu", "cpu_long"]
+    ladder = dict(S.verdict_ladder(by_profile))
+    assert ladder[SWAP_BEATS] == {"cpu": V.REPRODUCED, "cpu_long": V.REPRODUCED}
+    assert len(ladder) == len(by_profile["cpu"])
+    assert S.recorded_profiles(str(tmp_path / "empty")) == []
