@@ -15,8 +15,16 @@ Measures, in one run, and prints progress lines followed by ONE JSON line (the l
 3. ``step_fraction_of_peak``: FLOP/s of a full-width VGG16_11 training step (batch 128, fp32,
    channels_last; FLOPs counted by torch.utils.flop_counter) divided by this machine's best fp32
    matmul FLOP/s, measured in the same run.
-4. With a CUDA GPU: ``gpu_images_per_second`` and ``gpu_seconds_per_cifar100_epoch`` for
-   full-width VGG16_11 with bf16 autocast and channels_last (null without one).
+4. ``bf16_vs_fp32_step``: images/s of a full-width VGG16_11 training step in ``bf16_mixed``
+   (bf16 weight layers, fp32 activations and BN) over fp32, alternated in one run, with each
+   mode's images/s (all-bf16 too) under ``precision_images_per_second``; and
+   ``step_fraction_of_bf16_peak``: that step's FLOP/s over the bf16 matmul FLOP/s measured in the
+   same run. Without bf16 matrix units (AMX-BF16 on a CPU; the JSON lists the CPU's bf16 flags),
+   bf16 is emulated and slower than fp32, which is why ``cpu_long`` names its own precision.
+   ``train_vs_official_style`` is section 1's ratio: bnswap's loop as ``cpu_long`` runs it (its
+   precision) over the PIL + torchvision + DataLoader fp32 loop most CIFAR code uses.
+5. With a CUDA GPU: ``gpu_images_per_second`` and ``gpu_seconds_per_cifar100_epoch`` for
+   full-width VGG16_11 in bf16_mixed and channels_last (null without one).
 
 Data: CIFAR-100 through bnswap.core.data.load_dataset (set BNSWAP_DATA_DIR / BNSWAP_CACHE_DIR) when it
 is found, otherwise synthetic uint8 images of CIFAR shape (the JSON says which).
@@ -44,19 +52,23 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bnswap.core.allocator import keep_freed_memory
-from bnswap.core.augment import Normalizer, random_crop_flip
-from bnswap.core.data import DatasetNotFoundError, ImageData, load_dataset
-from bnswap.runs.experiments import paper_spec
-from bnswap.core.metrics import measure
-from bnswap.core.models import build_model
-from bnswap.core.reference import measure_three_pass
-from bnswap.core.train import make_optimizer, train_step
+from bnswap.core.allocator import keep_freed_memory  # noqa: E402
+from bnswap.core.augment import Normalizer, random_crop_flip  # noqa: E402
+from bnswap.core.data import DatasetNotFoundError, ImageData, load_dataset  # noqa: E402
+from bnswap.core.metrics import measure  # noqa: E402
+from bnswap.core.models import build_model  # noqa: E402
+from bnswap.core.precision import prepare_model  # noqa: E402
+from bnswap.core.reference import measure_three_pass  # noqa: E402
+from bnswap.core.train import make_optimizer, train_step  # noqa: E402
+from bnswap.runs.experiments import paper_spec  # noqa: E402
+from bnswap.runs.profiles import PROFILES  # noqa: E402
 
 ARCH, ORDER, ACT, CLASSES = "vgg16_11", "swap", "tanh", 100
 BATCH = 128
 WARM = 2  # untimed steps at the start of every timed round of section 1
 T0 = time.perf_counter()
+CPU_LONG_PRECISION = PROFILES["cpu_long"].precision or "fp32"
+REDUCED = "bf16_mixed"  # the reduced precision bnswap offers for bounded activations
 
 
 def log(msg: str) -> None:
@@ -119,12 +131,14 @@ class PILImages(torch.utils.data.Dataset):
 
 
 class BnswapLoop:
-    """bnswap.core.train's per-step path, steps on demand (one 'epoch' permutation per round)."""
+    """bnswap.core.train's per-step path, steps on demand (one 'epoch' permutation per round), in
+    the precision the ``cpu_long`` profile trains with."""
 
-    def __init__(self, data: ImageData, width: float) -> None:
+    def __init__(self, data: ImageData, width: float, precision: str = CPU_LONG_PRECISION) -> None:
         self.x, self.y = data.train_x, data.train_y
         self.norm = Normalizer(data.mean, data.std, "cpu")
-        self.model = new_model(width)
+        self.precision = precision
+        self.model = prepare_model(new_model(width), precision)
         self.opt = make_optimizer(self.model, spec_for(width))
         self.gen = torch.Generator().manual_seed(0)
 
@@ -140,7 +154,7 @@ class BnswapLoop:
             idx = perm[step * BATCH:(step + 1) * BATCH]
             xb = random_crop_flip(self.norm(self.x[idx]), 4, self.gen)
             yb = self.y[idx]
-            loss, logits = train_step(self.model, self.opt, xb, yb)
+            loss, logits = train_step(self.model, self.opt, xb, yb, self.precision)
             loss_sum += loss.detach() * idx.numel()
             correct += (logits.detach().argmax(1) == yb).sum()
         float(loss_sum)
@@ -184,7 +198,7 @@ class DataLoaderLoop:
 
 def bench_train_vs_dataloader(data: ImageData, rounds: int, steps: int, workers: int,
                               width: float) -> tuple[dict, torch.nn.Module]:
-    log(f"[1/4] train loop vs DataLoader: VGG16_11 width {width}, batch {BATCH}, "
+    log(f"[1/5] train loop vs DataLoader: VGG16_11 width {width}, batch {BATCH}, "
         f"{rounds} rounds x {steps} steps each, DataLoader num_workers={workers}")
     # "dataloader_contiguous": the same loop with the model left in the default memory format,
     # as most CIFAR repositories have it (informative; the headline ratio uses the same model).
@@ -201,12 +215,14 @@ def bench_train_vs_dataloader(data: ImageData, rounds: int, steps: int, workers:
     per_round = [a / b for a, b in zip(ips["bnswap"], ips["dataloader"])]
     per_round_contig = [a / b for a, b in zip(ips["bnswap"], ips["dataloader_contiguous"])]
     out = {"train_vs_dataloader": statistics.median(per_round),
+           "train_vs_official_style": round(statistics.median(per_round), 3),
            "train_vs_dataloader_contiguous_model": round(statistics.median(per_round_contig), 3),
            "train_images_per_second": {k: [round(v, 1) for v in vs] for k, vs in ips.items()},
            "train_ratio_per_round": [round(v, 3) for v in per_round],
            "train_median_images_per_second": {k: round(statistics.median(v), 1)
                                               for k, v in ips.items()},
            "train_setup": {"width": width, "batch": BATCH, "steps_per_round": steps,
+                           "bnswap_precision": CPU_LONG_PRECISION, "dataloader_precision": "fp32",
                            "rounds": rounds, "dataloader_workers": workers,
                            "model_memory_format": "channels_last in bnswap and dataloader; "
                                                   "default in dataloader_contiguous"}}
@@ -229,7 +245,7 @@ def _max_rel_diff(a: list[dict], b: list[dict]) -> float:
 
 def bench_metrics(model: torch.nn.Module, data: ImageData, images: int, rounds: int) -> dict:
     n = min(images, data.test_x.shape[0])
-    log(f"[2/4] metrics: one pass (metrics.measure) vs three passes (reference), {n} test images, "
+    log(f"[2/5] metrics: one pass (metrics.measure) vs three passes (reference), {n} test images, "
         f"{rounds} three-pass run(s) between {rounds + 1} one-pass runs")
     norm = Normalizer(data.mean, data.std, "cpu")
     batches = [norm(data.test_x[s:min(s + 500, n)]) for s in range(0, n, 500)]
@@ -300,26 +316,26 @@ class StepTimer:
     """A model, optimizer and fixed batch; ``step()`` returns the seconds of one train_step."""
 
     def __init__(self, width: float, batch: int, channels_last: bool = True,
-                 device: torch.device = torch.device("cpu"), autocast: bool = False) -> None:
-        self.model = new_model(width, device, channels_last)
+                 device: torch.device = torch.device("cpu"), precision: str = "fp32") -> None:
+        self.model = prepare_model(new_model(width, device, channels_last), precision)
         self.opt = make_optimizer(self.model, spec_for(width, batch))
         gen = torch.Generator().manual_seed(0)
         fmt = torch.channels_last if channels_last else torch.contiguous_format
         self.x = torch.randn(batch, 3, 32, 32, generator=gen).to(device).contiguous(
             memory_format=fmt)
         self.y = torch.randint(0, CLASSES, (batch,), generator=gen).to(device)
-        self.device, self.autocast = device, autocast
+        self.device, self.precision = device, precision
         self.step()  # warm-up: oneDNN primitives, allocator
 
     def step(self) -> float:
         t = time.perf_counter()
-        train_step(self.model, self.opt, self.x, self.y, self.autocast)
+        train_step(self.model, self.opt, self.x, self.y, self.precision)
         sync(self.device)
         return time.perf_counter() - t
 
 
 def bench_step(steps: int, explore: bool) -> dict:
-    log(f"[3/4] full-width VGG16_11 training step (batch {BATCH}, fp32, channels_last) vs fp32 "
+    log(f"[3/5] full-width VGG16_11 training step (batch {BATCH}, fp32, channels_last) vs fp32 "
         f"matmul peak; {steps} timed steps, each between two matmul measurements")
     flops, flops_3x = step_flops(1.0, BATCH)
     timer = StepTimer(1.0, BATCH)
@@ -383,17 +399,70 @@ def explore_step(flops: float, peak: float) -> dict:
     return results
 
 
-# ---- 4. GPU -------------------------------------------------------------------------------------
+# ---- 4. bf16 vs fp32 --------------------------------------------------------------------------
+
+
+def bf16_matmul_peak(sizes=(1024, 2048), reps=(3, 2)) -> float:
+    best = 0.0
+    for size, n in zip(sizes, reps):
+        a, b = torch.randn(size, size).bfloat16(), torch.randn(size, size).bfloat16()
+        a @ b
+        for _ in range(n):
+            t = time.perf_counter()
+            a @ b
+            best = max(best, 2 * size**3 / (time.perf_counter() - t))
+    return best
+
+
+def bench_precision(rounds: int, width: float = 1.0) -> dict:
+    """Training step of VGG16_11 (batch 128, channels_last) in fp32, bf16_mixed and all-bf16,
+    alternated round by round; bf16_mixed's FLOP/s against this machine's bf16 matmul."""
+    modes = ("fp32", REDUCED, "bf16")
+    log(f"[4/5] VGG16_11 width {width} step: {', '.join(modes)} alternated, {rounds} rounds; "
+        f"bf16 matmul peak (without bf16 matrix units, e.g. AMX, bf16 is slower than fp32)")
+    flops, _ = step_flops(width, BATCH)
+    timers = {m: StepTimer(width, BATCH, precision=m) for m in modes}
+    times: dict[str, list[float]] = {m: [] for m in modes}
+    for r in range(rounds):
+        for m in (modes if r % 2 == 0 else modes[::-1]):
+            times[m].append(timers[m].step())
+            log(f"  round {r + 1}/{rounds} {m:10s} {BATCH / times[m][-1]:8.1f} images/s")
+    peak = max(bf16_matmul_peak(), bf16_matmul_peak())
+    ips = {m: BATCH / statistics.median(ts) for m, ts in times.items()}
+    ratio = ips[REDUCED] / ips["fp32"]
+    frac = flops * ips[REDUCED] / BATCH / peak
+    log(f"  -> bf16_vs_fp32_step = {ratio:.2f} ({REDUCED} over fp32); bf16 matmul "
+        f"{peak / 1e9:.1f} GFLOP/s; step_fraction_of_bf16_peak = {frac:.3f}; cpu_long trains "
+        f"{CPU_LONG_PRECISION}")
+    return {"bf16_vs_fp32_step": round(ratio, 3), "step_fraction_of_bf16_peak": round(frac, 4),
+            "precision_images_per_second": {m: round(v, 1) for m, v in ips.items()},
+            "precision_step_seconds": {m: [round(t, 3) for t in ts] for m, ts in times.items()},
+            "bf16_matmul_peak_gflops": round(peak / 1e9, 2),
+            "precision_setup": {"width": width, "batch": BATCH, "rounds": rounds,
+                                "reduced_mode": REDUCED, "cpu_long_precision": CPU_LONG_PRECISION,
+                                "cpu_flags_bf16": cpu_bf16_flags()}}
+
+
+def cpu_bf16_flags() -> list[str]:
+    """The CPU's bf16 matrix / vector features (Linux /proc/cpuinfo), e.g. amx_bf16."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text().split("flags", 2)[1].split("\n")[0].split()
+    except (OSError, IndexError):
+        return []
+    return sorted(f for f in set(flags) if "bf16" in f or f.startswith("amx"))
+
+
+# ---- 5. GPU -------------------------------------------------------------------------------------
 
 
 def bench_gpu(data: ImageData, steps: int) -> dict:
     if not torch.cuda.is_available():
-        log("[4/4] no CUDA GPU: gpu keys are null")
+        log("[5/5] no CUDA GPU: gpu keys are null")
         return {"gpu": None, "gpu_images_per_second": None, "gpu_seconds_per_cifar100_epoch": None}
     device = torch.device("cuda")
     name = torch.cuda.get_device_name(device)
-    log(f"[4/4] GPU {name}: full-width VGG16_11, bf16 autocast, channels_last, {steps} steps")
-    model = new_model(1.0, device)
+    log(f"[5/5] GPU {name}: full-width VGG16_11, {REDUCED}, channels_last, {steps} steps")
+    model = prepare_model(new_model(1.0, device), REDUCED)
     opt = make_optimizer(model, spec_for(1.0))
     x, y = data.train_x.to(device), data.train_y.to(device)
     norm = Normalizer(data.mean, data.std, device)
@@ -404,7 +473,7 @@ def bench_gpu(data: ImageData, steps: int) -> dict:
         for step in range(n):
             idx = perm[(step * BATCH) % (x.shape[0] - BATCH):][:BATCH]
             xb = random_crop_flip(norm(x[idx]), 4, gen)
-            train_step(model, opt, xb, y[idx], autocast=True)
+            train_step(model, opt, xb, y[idx], REDUCED)
 
     run(20)
     sync(device)
@@ -466,6 +535,7 @@ def main() -> None:
     result.update(bench_metrics(model, data, images=1000 if quick else 2000,
                                 rounds=1 if quick else 2))
     result.update(bench_step(steps=2 if quick else 3, explore=args.explore))
+    result.update(bench_precision(rounds=2 if quick else 4))
     result.update(bench_gpu(data, steps=50 if quick else 200))
 
     load_after = os.getloadavg()
@@ -480,6 +550,9 @@ def main() -> None:
     out = {"train_vs_dataloader": round(result.pop("train_vs_dataloader"), 3),
            "metrics_one_vs_three_pass": round(result.pop("metrics_one_vs_three_pass"), 3),
            "step_fraction_of_peak": round(result.pop("step_fraction_of_peak"), 3),
+           "bf16_vs_fp32_step": result.pop("bf16_vs_fp32_step"),
+           "step_fraction_of_bf16_peak": result.pop("step_fraction_of_bf16_peak"),
+           "train_vs_official_style": result.pop("train_vs_official_style"),
            "gpu_images_per_second": result.pop("gpu_images_per_second"),
            "gpu_seconds_per_cifar100_epoch": result.pop("gpu_seconds_per_cifar100_epoch"),
            "gpu": result.pop("gpu"), "data": data_desc, "machine": facts, **result}

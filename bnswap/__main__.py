@@ -7,14 +7,11 @@ import dataclasses
 import json
 import sys
 
-from .core.registries import ACTIVATIONS
-from .findings.records import layer_average
-from .core.registries import DATASETS
 from .core.data import DatasetNotFoundError
+from .core.registries import ACTIVATIONS, ARCHS, DATASETS, PAPER_ORDERS, PRECISIONS
+from .findings.records import layer_average
 from .runs.experiments import EXPERIMENTS, paper_spec
-from .core.registries import PAPER_ORDERS
 from .runs.profiles import PROFILES, get_profile
-from .core.registries import ARCHS
 from .runs.results import CorruptRecordError, MissingRecordError
 from .runs.runner import RunOptions, run_experiments, run_specs
 
@@ -30,6 +27,10 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=int, default=1,
                    help="runs trained at once in separate processes (CPU: try 2 with --threads 1)")
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    p.add_argument("--precision", default=None, choices=PRECISIONS,
+                   help="training precision, part of each run's key (default: the profile's). "
+                   "bf16 pays off only with bf16 matrix units (a GPU, or a CPU with AMX-BF16: "
+                   "check lscpu); on other CPUs it is about 10x slower than fp32")
 
 
 def _opts(a: argparse.Namespace) -> RunOptions:
@@ -55,7 +56,7 @@ def cmd_list(a: argparse.Namespace) -> None:
 
 
 def cmd_experiment(a: argparse.Namespace) -> None:
-    pairs = run_experiments(a.name, a.profile, _opts(a), a.jobs, a.dataset)
+    pairs = run_experiments(a.name, a.profile, _opts(a), a.jobs, a.dataset, a.precision)
     for run, record in pairs:
         print(_summary(f"{run.label} s{record['spec']['seed']}", record))
 
@@ -69,6 +70,8 @@ def cmd_train(a: argparse.Namespace) -> None:
     if a.epochs or a.width:  # a profile of its own, so the LR milestones scale with the epochs
         prof = dataclasses.replace(prof, epochs=a.epochs or prof.epochs,
                                    width=a.width or prof.width)
+    if a.precision:
+        prof = dataclasses.replace(prof, precision=a.precision)
     specs = prof.apply(spec)
     for s, record in zip(specs, run_specs(specs, prof, _opts(a), a.jobs)):
         print(_summary(s.short(), record))

@@ -119,6 +119,15 @@ def test_train_smoke_writes_a_record(capsys, tmp_path) -> None:
     assert sorted(p.name for p in data_dir.iterdir()) == ["cifar10"]  # nothing written there
     assert list((tmp_path / "cache").glob("cifar10-*.pt"))  # the converted data is cached
 
+    code, out, err = run_main(capsys, "train", "--dataset", "cifar10", "--arch", "vgg16_8",
+                              "--profile", "smoke", "--data-dir", str(data_dir),
+                              "--results-dir", str(results), "--no-progress", "--threads", "1",
+                              "--precision", "bf16_mixed")
+    assert code == 0, err
+    (mixed,) = [json.loads(f.read_text()) for f in results.glob("*.json") if f != files[0]]
+    assert mixed["spec"]["precision"] == "bf16_mixed" and "precision" not in record["spec"]
+    assert mixed["status"] == "complete" and mixed["key"] != record["key"]
+
     code, out, err = run_main(capsys, "measure", record["key"][:8], "--results-dir", str(results))
     assert code == 0, err
     summary = json.loads(out)

@@ -13,9 +13,9 @@ from bnswap.findings import stats as St
 from bnswap import render as R
 from bnswap.render import scoreboard as S
 from bnswap.findings import verdicts as V
-from bnswap.runs.experiments import get_experiment
+from bnswap.runs.experiments import SCOREBOARD_EXPERIMENTS, get_experiment
 from bnswap.runs.results import Store
-from bnswap.runs.runner import RunOptions, collect
+from bnswap.runs.runner import RunOptions, collect, collect_all, recorded_profiles
 
 SWAP_BEATS = "Swap beats Convention (Tanh, VGG16_11, CIFAR-100)"
 NWDBN_BETWEEN = "NWDBN beats Convention but loses to Swap"
@@ -159,7 +159,7 @@ def test_scoreboard_detects_contradictions():
 
 
 def test_scoreboard_without_records_is_all_not_run_with_commands():
-    rows = S.scoreboard_from({name: [] for name in S.SCOREBOARD_EXPERIMENTS}, PROFILE)
+    rows = S.scoreboard_from({name: [] for name in SCOREBOARD_EXPERIMENTS}, PROFILE)
     assert len(rows) == 18 and all(r.verdict == V.NOT_RUN for r in rows)
     assert all(r.command.startswith("python -m bnswap experiment ") for r in rows)
     md = S.scoreboard_markdown(rows)
@@ -177,7 +177,7 @@ def test_scoreboard_reads_the_store_through_collect(tmp_path):
     opts = RunOptions(results_dir=str(tmp_path / "res"), progress=False)
     runs = collect("headline", PROFILE, opts, train=False)
     assert all(rec is not None for _, _, rec in runs)
-    data = {name: collect(name, PROFILE, opts, train=False) for name in S.SCOREBOARD_EXPERIMENTS}
+    data = {name: collect(name, PROFILE, opts, train=False) for name in SCOREBOARD_EXPERIMENTS}
     rows = S.scoreboard_from(data, PROFILE)
     assert len(rows) == 18
     assert row(rows, SWAP_BEATS).verdict == V.REPRODUCED and "(n=3)" in rows[0].ours
@@ -460,3 +460,22 @@ def test_table1_alone_borrows_the_headline_seed_noise():
     assert "within seed noise" in lent.ours
     # ... which a Table 1 judged on its own cannot know
     assert "within seed noise" not in alone.ours
+
+
+def test_verdicts_per_profile_score_each_recorded_profile_apart(tmp_path):
+    """The scale ladder: a store with headline records under two profiles is scored under each
+    one; a profile without records is no rung."""
+    store = Store(tmp_path / "res")
+    for profile in ("cpu", "cpu_long"):
+        for run, spec in get_experiment("headline").expand(profile):
+            store.save(spec, headline_like_paper(run, spec))
+    recorded = recorded_profiles(SCOREBOARD_EXPERIMENTS, str(tmp_path / "res"))
+    assert recorded == ["cpu", "cpu_long"]
+    opts = RunOptions(results_dir=str(tmp_path / "res"), progress=False)
+    by_profile = S.scoreboards_by_profile(
+        {p: collect_all(SCOREBOARD_EXPERIMENTS, p, opts) for p in recorded})
+    assert list(by_profile) == ["cpu", "cpu_long"]
+    ladder = dict(S.verdict_ladder(by_profile))
+    assert ladder[SWAP_BEATS] == {"cpu": V.REPRODUCED, "cpu_long": V.REPRODUCED}
+    assert len(ladder) == len(by_profile["cpu"])
+    assert recorded_profiles(SCOREBOARD_EXPERIMENTS, str(tmp_path / "empty")) == []

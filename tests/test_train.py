@@ -94,9 +94,9 @@ def test_train_per_class_subset_and_gradients(make_data, monkeypatch) -> None:
 # ---- resume -------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("stop", [1, 2])
-def test_resume_equals_uninterrupted_run(tiny_data, tmp_path, stop: int) -> None:
-    spec = tiny_spec()  # 96 images in batches of 40: two full batches and one of 16 per epoch
+@pytest.mark.parametrize("stop,precision", [(1, "fp32"), (2, "fp32"), (1, "bf16_mixed")])
+def test_resume_equals_uninterrupted_run(tiny_data, tmp_path, stop: int, precision: str) -> None:
+    spec = tiny_spec(precision=precision)  # 96 images in batches of 40: two full batches and one of 16 per epoch
     full = train(spec, tiny_data, progress=False)
 
     ckpt = tmp_path / "run.pt"

@@ -9,6 +9,7 @@ Nothing here is typed by hand into a chapter. Each module reads the records with
   (:func:`cost_markdown`), the profiles and the learning-rate pilot;
 - :mod:`.comparison`: ours against the paper, with seed noise (:func:`describe_gap`,
   :func:`seed_spread_markdown`, :func:`skewness_order_markdown`, :func:`sweep_markdown`);
+- :mod:`.precision`: fp32 against bf16_mixed training (:func:`precision_markdown`);
 - :mod:`.layers`: the saturation chapter's per-layer sentences;
 - :mod:`.extended`: the extended chapter's tables (:func:`table1_markdown`,
   :func:`table2_markdown`, :func:`depth_markdown`, :func:`gradient_markdown`) and sentences.
@@ -26,6 +27,7 @@ from .provenance import (describe_setup, seeds_per_configuration, seeds_text, se
                          pilot_summary_markdown)
 from .comparison import (seed_gap_noise, seed_spread_markdown, describe_gap,
                          skewness_order_markdown, sweep_markdown)
+from .precision import precision_markdown
 from .layers import saturation_summary, channel_summary, saturation_blocks_markdown
 from .extended import (table1_markdown, table1_gaps_markdown, dataset_instructions,
                        table2_markdown, depth_markdown, gradient_markdown, learning_markdown,
@@ -42,5 +44,5 @@ __all__ = [
     "table1_markdown", "table1_gaps_markdown", "dataset_instructions", "table2_markdown",
     "depth_markdown", "gradient_markdown", "learning_markdown", "nobn_markdown", "fit_markdown",
     "blocks_after_pooling", "pooling_markdown", "activation_gains_markdown",
-    "shifted_tanh_markdown",
+    "shifted_tanh_markdown", "precision_markdown",
 ]

@@ -224,9 +224,9 @@ def profiles_markdown() -> str:
 
     body = [[p.name, p.epochs or "paper (200; ImageNet 100)", f"{p.width:g}" if p.width else "1",
              p.seeds, p.train_per_class or "all", f"{p.lr_cap:g}" if p.lr_cap else "none",
-             p.description] for p in PROFILES.values()]
+             p.precision or "fp32", p.description] for p in PROFILES.values()]
     table = markdown_table(["profile", "epochs", "width", "seeds", "train images per class",
-                            "lr cap", "what it is for"], body)
+                            "lr cap", "precision", "what it is for"], body)
     more = []
     for name, exp in EXPERIMENTS.items():
         runs = [r for r in exp.runs if r.min_seeds > 1]

@@ -22,6 +22,7 @@ from ..findings.records import (GRADIENT_KEYS, Runs, accuracy, average_metric, b
 from ..findings.stats import (NOISE_Z, Contrast, Stat, aggregate, correlation, noisy_contrast,
                               seed_noise, signed, within_noise)
 from ..findings.paper import paper, swap_gain
+from ..runs.experiments import SCOREBOARD_EXPERIMENTS
 from .markdown import markdown_table, run_command
 from .provenance import describe_setup, seeds_text
 from ..findings.verdicts import (NOISE_PAIR, NOT_RUN, SAME_LOSS, VERDICTS, VERDICT_RULES, judge, verdict_best,
@@ -29,7 +30,6 @@ from ..findings.verdicts import (NOISE_PAIR, NOT_RUN, SAME_LOSS, VERDICTS, VERDI
 
 # ---- rows ---------------------------------------------------------------------------------------
 
-SCOREBOARD_EXPERIMENTS = ("headline", "beta_sweep", "affine_sweep", "table1", "table2", "depth")
 
 
 @dataclass
@@ -558,6 +558,23 @@ def scoreboard_from(data: Mapping[str, Runs], profile: str,
 def rows_for(rows: Sequence[Row], topic: str) -> list[Row]:
     """The scoreboard rows a chapter discusses."""
     return [r for r in rows if r.topic == topic]
+
+
+def scoreboards_by_profile(data: Mapping[str, Mapping[str, Runs]]) -> dict[str, list[Row]]:
+    """Every claim scored separately under each profile: ``data[profile]`` is that profile's
+    runs per experiment (:func:`bnswap.runs.runner.collect_all`), so a reader sees which claims
+    firm up with training scale."""
+    return {profile: scoreboard_from(runs, profile) for profile, runs in data.items()}
+
+
+def verdict_ladder(by_profile: Mapping[str, Sequence[Row]]) -> list[tuple[str, dict[str, str]]]:
+    """``[(claim, {profile: verdict}), ...]`` in the paper's order: one claim's verdicts side by
+    side across profiles (rows are matched by claim text and section)."""
+    ladder: dict[tuple[str, str], dict[str, str]] = {}
+    for profile, rows in by_profile.items():
+        for r in rows:
+            ladder.setdefault((r.claim, r.section), {})[profile] = r.verdict
+    return [(claim, verdicts) for (claim, _), verdicts in ladder.items()]
 
 
 def verdict_counts(rows: Sequence[Row]) -> dict[str, int]:

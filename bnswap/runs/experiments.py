@@ -146,6 +146,19 @@ def _pilot() -> Experiment:
                       "Tanh)", "Appendix A.1", tuple(runs))
 
 
+def _precision() -> Experiment:
+    """The headline pair (3 seeds each) in fp32 and in bf16_mixed under one profile: is the
+    reduced precision equivalent, measured against the seed noise? The fp32 runs are the
+    headline's own records."""
+    runs = [LabelledRun(f"{order.title()} {precision}",
+                        paper_spec("vgg16_11", order, "tanh", CIFAR100, **_HEADLINE_EXTRAS),
+                        {"fixed": {"precision": precision}, "order": order,
+                         "precision": precision}, min_seeds=HEADLINE_SEEDS)
+            for precision in ("fp32", "bf16_mixed") for order in COMPARED_ORDERS]
+    return Experiment("precision", "fp32 vs bf16_mixed training (VGG16_11, CIFAR-100, Tanh, "
+                      "headline pair)", "bnswap (issue 11)", tuple(runs))
+
+
 def _beta_sweep() -> Experiment:
     values = BETA_SWEEP_VALUES
     runs = [LabelledRun(f"wd_beta={v:g}",
@@ -211,7 +224,8 @@ def _depth() -> Experiment:
 
 
 EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in (
-    _pilot(), _headline(), _beta_sweep(), _affine_sweep(), _table1(), _table2(), _shifted(),
+    _pilot(), _headline(), _precision(), _beta_sweep(), _affine_sweep(), _table1(), _table2(),
+    _shifted(),
     _depth())}
 
 
@@ -221,3 +235,8 @@ def get_experiment(name: str) -> Experiment:
     except KeyError:
         raise ValueError(f"unknown experiment {name!r}; choose one of: "
                          f"{', '.join(EXPERIMENTS)}") from None
+
+
+SCOREBOARD_EXPERIMENTS = ("headline", "beta_sweep", "affine_sweep", "table1", "table2", "depth")
+"""The experiments whose runs the paper's claims are scored from (:mod:`bnswap.findings.claims`)."""
+

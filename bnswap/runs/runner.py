@@ -8,16 +8,18 @@ needs no torch: :func:`run_one` reaches down into :mod:`bnswap.core` when a run 
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import multiprocessing as mp
 import os
 import signal
 import sys
 from dataclasses import dataclass
 from functools import partial
+from typing import Sequence
 
 from ..core.spec import RunSpec
 from .experiments import get_experiment
-from .profiles import Profile, get_profile
+from .profiles import PROFILES, Profile, get_profile
 from .results import Store, checkpoint_path, run_or_load, training_allowed
 
 
@@ -96,14 +98,18 @@ def run_specs(specs: list[RunSpec], profile: Profile, opts: RunOptions, jobs: in
 
 
 def run_experiments(names: list[str], profile: str, opts: RunOptions, jobs: int = 1,
-                    datasets: list[str] | None = None) -> list[tuple]:
+                    datasets: list[str] | None = None,
+                    precision: str | None = None) -> list[tuple]:
     """``[(labelled run, record), ...]`` for several experiments trained as one queue.
 
     One queue keeps every worker busy across experiment boundaries (an experiment with an odd
     number of missing runs would otherwise leave a core idle). ``datasets`` keeps only the runs
     on those datasets (e.g. the CIFAR rows of Table 1 on a machine without ImageNet).
+    ``precision`` replaces the profile's training precision (and so the runs' keys).
     """
     prof = get_profile(profile)
+    if precision is not None:
+        prof = dataclasses.replace(prof, precision=precision)
     pairs = [pair for name in names for pair in get_experiment(name).expand(prof)
              if datasets is None or pair[1].dataset in datasets]
     records = run_specs([spec for _, spec in pairs], prof, opts, jobs)
@@ -126,3 +132,20 @@ def collect(name: str, profile: str, opts: RunOptions | None = None, train: bool
         store = Store(opts.results_dir)
         records = [store.load(spec) for _, spec in pairs]
     return [(run, spec, rec) for (run, spec), rec in zip(pairs, records)]
+
+
+def collect_all(names: Sequence[str], profile: str,
+                opts: RunOptions | None = None) -> dict[str, list[tuple]]:
+    """``{name: collect(name, profile, opts, train=False)}``: the stored records of several
+    experiments (never trains), as the scoreboard takes them."""
+    return {name: collect(name, profile, opts, train=False) for name in names}
+
+
+def recorded_profiles(names: Sequence[str], results_dir: str | None = None) -> list[str]:
+    """The profiles (in :data:`bnswap.runs.profiles.PROFILES` order) with at least one record of
+    a run of the experiments ``names`` in the store: the rungs of the scale ladder."""
+    store = Store(results_dir)
+    return [p for p in PROFILES
+            if any(store.exists(spec) for name in names
+                   for _, spec in get_experiment(name).expand(p))]
+
