@@ -254,7 +254,7 @@ def test_within_noise_edge_and_the_small_rules():
     assert St.within_bound(-2.0, 2.0) and not St.within_bound(2.0001, 2.0)
     assert not St.within_bound(0.1, math.nan) and not St.within_bound(math.nan, 2.0)
     assert [A.shallow_layers(n) for n in (1, 3, 10, 15)] == [1, 1, 4, 5]  # ceil(n / 3)
-    from bnswap.render.scoreboard import early_epochs
+    from bnswap.findings.records import early_epochs
 
     assert [early_epochs(n) for n in (1, 5, 10, 200)] == [1, 1, 2, 40]  # ceil(n / 5)
 

@@ -14,6 +14,7 @@ from bnswap.findings import records as A
 from bnswap.findings import stats as St
 from bnswap.findings.paper import paper
 from bnswap import render as R
+from bnswap.findings.compare import seed_gap_noise
 
 
 def test_describe_setup_and_differences_from_paper():
@@ -404,11 +405,11 @@ def test_seed_gap_noise():
     g = A.by_label(fake_runs("headline", lambda run, spec: make_record(
         spec, acc=accs[run.label][spec.seed] if run.label in accs else 20.0)))
     swap_sd = math.sqrt(3)  # the larger of the pair's spreads (Convention's is 1)
-    assert R.seed_gap_noise(g) == pytest.approx(2 * math.sqrt(2) * swap_sd)
+    assert seed_gap_noise(g) == pytest.approx(2 * math.sqrt(2) * swap_sd)
     # NWDBN (one seed) against Convention (three): sqrt(swap_sd**2 / 1 + 1**2 / 3), twice
-    assert R.seed_gap_noise(g, "NWDBN", "Convention") == pytest.approx(
+    assert seed_gap_noise(g, "NWDBN", "Convention") == pytest.approx(
         2 * math.sqrt(swap_sd ** 2 + 1 / 3))
-    assert math.isnan(R.seed_gap_noise({}))
+    assert math.isnan(seed_gap_noise({}))
 
 
 def test_seed_gap_noise_of_a_layer_metric():
@@ -418,6 +419,6 @@ def test_seed_gap_noise_of_a_layer_metric():
     g = A.by_label(fake_runs("headline", lambda run, spec: make_record(
         spec, spars=spars[run.label][spec.seed] if run.label in spars else 0.4)))
     swap_sd = A.average_metric(g["Swap"], "sparsity").std  # 0.03 sqrt(3), the larger spread
-    assert R.seed_gap_noise(g, "Convention", "NWDBN", metric="sparsity") == pytest.approx(
+    assert seed_gap_noise(g, "Convention", "NWDBN", metric="sparsity") == pytest.approx(
         2 * math.sqrt(0.02 ** 2 / 3 + swap_sd ** 2))
-    assert R.seed_gap_noise(g, "Convention", "NWDBN") == 0.0  # every seed has accuracy 50
+    assert seed_gap_noise(g, "Convention", "NWDBN") == 0.0  # every seed has accuracy 50

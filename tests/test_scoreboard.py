@@ -91,7 +91,7 @@ def test_verdict_correlation_symmetric_best_similar_combine():
 
 
 def test_every_verdict_has_a_rule_and_a_count():
-    rules = " ".join(text for _, text in V.VERDICT_RULES)
+    rules = " ".join(text for _, text in S.VERDICT_RULES)
     assert all(f"**{v}**" in rules for v in V.VERDICTS)
     rows = S.scoreboard_from(all_like_paper(), PROFILE)
     counts = S.verdict_counts(rows)
@@ -101,7 +101,7 @@ def test_every_verdict_has_a_rule_and_a_count():
     assert f"{counts[V.REPRODUCED]} reproduced, " in tally
     assert f"{counts[V.NOT_RUN]} not run (of" in tally
     listed = S.rules_markdown().split("\n")
-    assert [line.split("*")[1] for line in listed] == [name for name, _ in V.VERDICT_RULES]
+    assert [line.split("*")[1] for line in listed] == [name for name, _ in S.VERDICT_RULES]
 
 
 def test_judge_not_run_not_comparable_incomplete():
@@ -114,9 +114,10 @@ def test_judge_not_run_not_comparable_incomplete():
     assert V.judge([V.REPRODUCED, V.DIRECTION], {"A": [trained]}) == (V.DIRECTION, [])
     verdict, notes = V.judge([V.REPRODUCED], {"A": [trained], "B": [untrained]})
     assert verdict == V.NOT_COMPARABLE
-    assert notes == ["B did not learn (final train loss 4.00, chance 4.61)"]
+    assert [S.unlearned_text(u) for u in notes] == [
+        "B did not learn (final train loss 4.00, chance 4.61)"]
     seed1 = {**untrained, "spec": {**untrained["spec"], "seed": 1}}
-    assert V.did_not_learn({"A": [trained, seed1]}) == [
+    assert [S.unlearned_text(u) for u in V.did_not_learn({"A": [trained, seed1]})] == [
         "A seed 1 did not learn (final train loss 4.00, chance 4.61)"]
 
 

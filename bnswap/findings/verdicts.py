@@ -2,18 +2,20 @@
 
 Each rule compares ours with the paper's in one way (a difference, a correlation, a symmetry, a
 best depth, a similar scale) and :func:`judge` combines a claim's parts with the records it rests
-on. :data:`VERDICT_RULES` states every rule in words; the chapters print it above the scoreboard.
+on. The rules' thresholds are here; :data:`bnswap.render.scoreboard.VERDICT_RULES` states them in
+words, and the chapters print that above the scoreboard.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .records import LEARNED_FRACTION, chance_loss, learned
-from .stats import NOISE_Z, Contrast, Correlation, within_noise
+from .records import chance_loss, learned
+from .stats import Contrast, Correlation, within_noise
 
 REPRODUCED, DIRECTION, INCONCLUSIVE, NOT_REPRODUCED = ("reproduced", "direction only",
                                                        "inconclusive", "not reproduced")
@@ -27,48 +29,12 @@ WEAK_R = 0.2        # |r| below which a correlation counts as absent
 SYMMETRIC = 0.5     # |skewness| below this counts as (roughly) symmetric
 SIMILAR = 2.0       # two scales within this factor of each other count as "similar"
 SAME_LOSS = 1.1     # two final training losses within this factor count as "about the same"
-NOISE_PAIR = ("Convention", "Swap")  # the headline pair whose seed spread is the noise floor
-
-VERDICT_RULES = [
-    ("difference", f"Our difference has the paper's sign and at least {HALF:.0%} of the paper's "
-                   f"size: **{REPRODUCED}**; same sign but smaller: **{DIRECTION}**; same sign "
-                   f"but within {NOISE_Z:g} standard errors of zero: **{INCONCLUSIVE}**. "
-                   f"Opposite sign or zero: **{NOT_REPRODUCED}**. Where the paper states only a "
-                   f"direction (no number), the right sign outside the noise is enough for "
-                   f"{REPRODUCED}. The standard error is √(Σ sd²/n) over the configurations "
-                   f"compared, sd being each one's standard deviation over seeds; a configuration "
-                   f"with a single seed is given the seed-to-seed spread of the headline "
-                   f"Convention and Swap runs of the same profile (the larger of their two sample "
-                   f"standard deviations of the same quantity). Two single-seed runs thus differ "
-                   f"within noise below {NOISE_Z:g} × spread × √2."),
-    ("correlation", f"Same sign as the paper and |r| >= {STRONG_R}: **{REPRODUCED}**; same sign "
-                    f"with {WEAK_R} <= |r| < {STRONG_R}: **{DIRECTION}**; otherwise (or fewer "
-                    f"than 3 points): **{NOT_REPRODUCED}** (Pearson r; Spearman for a swept "
-                    f"setting, whose values are unevenly spaced)."),
-    ("symmetry", f"Layer-level |skewness| of the pooled samples below {SYMMETRIC}: "
-                 f"**{REPRODUCED}**; above that but below the layer's mean channel |skewness|: "
-                 f"**{DIRECTION}**; otherwise **{NOT_REPRODUCED}**."),
-    ("best", f"The paper's best setting is also ours: **{REPRODUCED}**; among our best three: "
-             f"**{DIRECTION}**; otherwise **{NOT_REPRODUCED}**."),
-    ("similar", f"Two scales within a factor {SIMILAR:g} (two final training losses: within "
-                f"{SAME_LOSS - 1:.0%}, a factor {SAME_LOSS:g}): **{REPRODUCED}**; further "
-                f"apart, but closer than the comparison they are set against (for training "
-                f"losses: the final test losses): **{DIRECTION}**; otherwise "
-                f"**{NOT_REPRODUCED}**."),
-    ("combined", f"A claim with several parts gets its weakest part's verdict. A claim none of "
-                 f"whose runs is recorded is **{NOT_RUN}**, one with some but not all of them "
-                 f"**{INCOMPLETE}** (with our partial figure), both with the command that runs "
-                 f"them. A claim resting on a run that did not learn (final training loss not "
-                 f"at least {LEARNED_FRACTION:.0%} below ln(classes), the loss of guessing) is "
-                 f"**{NOT_COMPARABLE}**: such a run has the statistics of an untrained network."),
-]
-
 
 def verdict_difference(ours: Contrast | float, paper_effect: float, sized: bool = True) -> str:
-    """Verdict for a difference (see :data:`VERDICT_RULES`). ``paper_effect``'s sign is the
+    """Verdict for a difference (rule "difference"). ``paper_effect``'s sign is the
     claimed direction; with ``sized=False`` only the sign counts (the paper gives no number).
-    A right-signed difference within :data:`NOISE_Z` standard errors of zero is *inconclusive*
-    (the standard error of a single-seed contrast comes from :func:`analysis.noisy_contrast`)."""
+    A right-signed difference within ``NOISE_Z`` standard errors of zero is *inconclusive*
+    (the standard error of a single-seed contrast comes from :func:`stats.noisy_contrast`)."""
     c = ours if isinstance(ours, Contrast) else Contrast(float(ours), math.nan, 1)
     if c.n == 0 or not math.isfinite(c.value):
         return NOT_RUN
@@ -132,31 +98,41 @@ def combine(verdicts: Iterable[str]) -> str:
     return max(vs, key=VERDICTS.index)
 
 
-def did_not_learn(used: Mapping[str, Sequence[dict]]) -> list[str]:
-    """One phrase per configuration in ``used`` (name -> its records) with a run that did not
-    learn (:func:`analysis.learned`), e.g. "NoBN did not learn (final train loss 4.04, chance
-    4.61)"; seeds are named when only some of a configuration's seeds did not learn."""
+@dataclass(frozen=True)
+class Unlearned:
+    """A configuration with runs that did not learn (:func:`bnswap.findings.records.learned`)."""
+
+    name: str
+    seeds: tuple[int, ...]
+    """The seeds that did not learn when only some did; empty when all did."""
+    train_loss: float
+    """Their mean final training loss."""
+    chance: float
+    """ln(number of classes), the loss of guessing uniformly."""
+
+
+def did_not_learn(used: Mapping[str, Sequence[dict]]) -> list[Unlearned]:
+    """One :class:`Unlearned` per configuration in ``used`` (name -> its records) with a run that
+    did not learn; its seeds are named when only some of the configuration's seeds did not."""
     out = []
     for name, records in used.items():
         bad = [r for r in records if not learned(r)]
         if not bad:
             continue
-        if len(bad) < len(records):
-            name += " seed " + ", ".join(str(r["spec"]["seed"]) for r in bad)
-        loss = np.mean([float(r["final"]["train_loss"]) for r in bad])
-        out.append(f"{name} did not learn (final train loss {loss:.2f}, "
-                   f"chance {chance_loss(bad[0]):.2f})")
+        seeds = tuple(r["spec"]["seed"] for r in bad) if len(bad) < len(records) else ()
+        loss = float(np.mean([float(r["final"]["train_loss"]) for r in bad]))
+        out.append(Unlearned(name, seeds, loss, chance_loss(bad[0])))
     return out
 
 
 def judge(parts: Sequence[str], used: Mapping[str, Sequence[dict]],
-          complete: bool | None = None) -> tuple[str, list[str]]:
+          complete: bool | None = None) -> tuple[str, list[Unlearned]]:
     """A claim's verdict from its parts' verdicts and the records it rests on (``used``: one entry
-    per configuration, empty when not recorded), with the phrases naming runs that did not learn.
+    per configuration, empty when not recorded), with the configurations that did not learn.
 
-    Rules (see :data:`VERDICT_RULES`, "combined"): nothing recorded: *not run*; a run that did not
-    learn: *not comparable*; some configurations not recorded (or ``complete`` False): *incomplete*;
-    otherwise the weakest part (:func:`combine`).
+    Rules ("combined"): nothing recorded: *not run*; a run that did not learn: *not comparable*;
+    some configurations not recorded (or ``complete`` False): *incomplete*; otherwise the weakest
+    part (:func:`combine`).
     """
     if not any(used.values()):
         return NOT_RUN, []

@@ -1,48 +1,33 @@
-"""The computed Markdown that the chapters show: every sentence and table comes from records.
-
-Nothing here is typed by hand into a chapter. Each module reads the records with the queries of
-:mod:`bnswap.analysis` and writes one kind of text:
-
-- :mod:`.markdown`: :func:`show` displays Markdown in a notebook, :func:`markdown_table` builds
-  tables, :func:`status_markdown` says how many runs are recorded and how to make the rest;
-- :mod:`.provenance`: how the runs were made (:func:`caveats_markdown`), their cost
-  (:func:`cost_markdown`), the profiles and the learning-rate pilot;
-- :mod:`.comparison`: ours against the paper, with seed noise (:func:`describe_gap`,
-  :func:`seed_spread_markdown`, :func:`skewness_order_markdown`, :func:`sweep_markdown`);
-- :mod:`.precision`: fp32 against bf16_mixed training (:func:`precision_markdown`);
-- :mod:`.layers`: the saturation chapter's per-layer sentences;
-- :mod:`.extended`: the extended chapter's tables (:func:`table1_markdown`,
-  :func:`table2_markdown`, :func:`depth_markdown`, :func:`gradient_markdown`) and sentences.
-
-Chapters import the package (``from bnswap import report as R``) and call ``R.<function>``.
+"""Words and pictures (the top layer): the chapters' computed Markdown, the scoreboard's rows,
+the figures and the explorer. Every number comes from :mod:`bnswap.findings`; nothing here
+loads a record or trains. The chapters read the sentences as one namespace
+(``from bnswap import render as R``): markdown (display, tables, run status), provenance (setup,
+caveats, cost, profiles, pilot), comparison (gaps against seed noise, sweeps), layers (the
+saturation chapter), tables (Tables 1, 2, 7), extended (gradients, fit, NoBN, pooling, shifted
+Tanh), precision (fp32 against bf16_mixed).
 """
 
-from __future__ import annotations
-
-from ..core.registries import ACTIVATION_NAMES, DATASET_NAMES
-from .markdown import show, markdown_table, run_command, status_markdown
-from .provenance import (describe_setup, seeds_per_configuration, seeds_text, setup_markdown,
-                         differences_from_paper, caveats_markdown, cost_rows, cost_markdown,
-                         cost_by_arch_markdown, pilot_markdown, profiles_markdown,
-                         pilot_summary_markdown)
-from .comparison import (seed_gap_noise, seed_spread_markdown, describe_gap,
-                         skewness_order_markdown, sweep_markdown)
+from ..core.registries import DATASET_NAMES
+from .comparison import describe_gap, seed_spread_markdown, skewness_order_markdown, sweep_markdown
+from .extended import (blocks_after_pooling, fit_markdown, gradient_markdown, learning_markdown, nobn_markdown,
+                       pooling_markdown, shifted_tanh_markdown)
+from .layers import channel_summary, saturation_blocks_markdown, saturation_summary
+from .markdown import markdown_table, run_command, show, status_markdown
 from .precision import precision_markdown
-from .layers import saturation_summary, channel_summary, saturation_blocks_markdown
-from .extended import (table1_markdown, table1_gaps_markdown, dataset_instructions,
-                       table2_markdown, depth_markdown, gradient_markdown, learning_markdown,
-                       nobn_markdown, fit_markdown, blocks_after_pooling, pooling_markdown,
-                       activation_gains_markdown, shifted_tanh_markdown)
+from .provenance import (caveats_markdown, cost_by_arch_markdown, cost_markdown, cost_rows,
+                         describe_setup, differences_from_paper, pilot_markdown,
+                         pilot_summary_markdown, profiles_markdown, setup_markdown)
+from .tables import (activation_gains_markdown, dataset_instructions, depth_markdown,
+                     table1_gaps_markdown, table1_markdown, table2_markdown)
 
 __all__ = [
-    "ACTIVATION_NAMES", "DATASET_NAMES", "show", "markdown_table", "run_command",
-    "status_markdown", "describe_setup", "seeds_per_configuration", "seeds_text", "setup_markdown",
-    "differences_from_paper", "caveats_markdown", "cost_rows", "cost_markdown",
-    "cost_by_arch_markdown", "pilot_markdown", "profiles_markdown", "pilot_summary_markdown",
-    "seed_gap_noise", "seed_spread_markdown", "describe_gap", "skewness_order_markdown",
-    "sweep_markdown", "saturation_summary", "channel_summary", "saturation_blocks_markdown",
-    "table1_markdown", "table1_gaps_markdown", "dataset_instructions", "table2_markdown",
-    "depth_markdown", "gradient_markdown", "learning_markdown", "nobn_markdown", "fit_markdown",
-    "blocks_after_pooling", "pooling_markdown", "activation_gains_markdown",
-    "shifted_tanh_markdown", "precision_markdown",
+    "DATASET_NAMES", "describe_gap", "seed_spread_markdown", "skewness_order_markdown",
+    "sweep_markdown", "blocks_after_pooling", "fit_markdown", "gradient_markdown", "learning_markdown", "nobn_markdown",
+    "pooling_markdown", "shifted_tanh_markdown", "channel_summary", "saturation_blocks_markdown",
+    "saturation_summary", "markdown_table", "run_command", "show", "status_markdown",
+    "precision_markdown", "caveats_markdown", "cost_by_arch_markdown", "cost_markdown",
+    "cost_rows", "describe_setup", "differences_from_paper",
+    "pilot_markdown", "pilot_summary_markdown", "profiles_markdown", "setup_markdown",
+    "activation_gains_markdown", "dataset_instructions", "depth_markdown",
+    "table1_gaps_markdown", "table1_markdown", "table2_markdown",
 ]

@@ -1,40 +1,16 @@
-"""Ours against the paper: gaps with their seed noise, the NWDBN skewness premise and the
-weight-decay sweeps (the asymmetry and sparsity chapters)."""
+"""Ours against the paper in words: gaps with their seed noise, the NWDBN skewness premise and the
+weight-decay sweeps (the asymmetry and sparsity chapters). The noise sizes and correlations are
+:mod:`bnswap.findings.compare`'s."""
 
 from __future__ import annotations
 
 import math
 from typing import Sequence
 
-from ..findings.stats import NOISE_Z, Contrast, Stat, correlation, noisy_contrast, seed_noise, signed, within_bound, within_noise
-from ..findings.records import Runs, accuracy, average_metric, sweep_points
-from ..findings.verdicts import NOISE_PAIR, WEAK_R
-
-
-def seed_gap_noise(groups: dict[str, list[dict]], a: str | None = None, b: str | None = None,
-                   labels: Sequence[str] = NOISE_PAIR,
-                   metric: str = "accuracy") -> float:
-    """:data:`analysis.NOISE_Z` standard errors of the gap in ``metric`` between configurations
-    ``a`` and ``b`` of ``groups`` (default: two single-seed runs): the size below which such a
-    gap can be seed noise.
-
-    ``metric`` is "accuracy" (final test accuracy) or a layer metric ("saturation", "skewness",
-    "sparsity": its average over blocks). A side with several seeds uses its own sample standard
-    deviation; a single-seed side is given the larger seed spread of ``labels`` (the headline
-    pair, which every profile runs with several seeds), as the scoreboard does. nan while that
-    spread is not measured."""
-    def measure(records: Sequence[dict]) -> Stat:
-        return accuracy(records) if metric == "accuracy" else average_metric(records, metric)
-
-    noise = seed_noise(measure(groups.get(label, [])) for label in labels)
-    if not math.isfinite(noise):
-        return math.nan
-
-    def side(label: str | None) -> Stat:
-        s = measure(groups.get(label, [])) if label else Stat.empty()
-        return s if s.n else Stat(0.0, math.nan, 1)  # no records: as noisy as one seed
-
-    return NOISE_Z * noisy_contrast([(1, side(a)), (-1, side(b))], noise).se
+from ..findings.compare import NOISE_PAIR, headline_noise, seed_gap_noise, sweep_correlations
+from ..findings.records import Runs, accuracy, average_skewness
+from ..findings.stats import NOISE_Z, Contrast, signed, within_bound, within_noise
+from ..findings.verdicts import WEAK_R
 
 
 def seed_spread_markdown(groups: dict[str, list[dict]],
@@ -60,7 +36,7 @@ def describe_gap(ours: Contrast, paper_effect: float, unit: str = "points",
                  digits: int = 2, noise: float = math.nan) -> str:
     """A sentence comparing our difference with the paper's (direction and relative size).
 
-    ``noise`` (:func:`seed_gap_noise` of the two configurations): for a gap without an error bar
+    ``noise`` (:func:`bnswap.findings.compare.seed_gap_noise` of the two configurations): for a gap without an error bar
     (one seed on a side), the size below which it can be seed noise; a smaller gap is said to be
     within it."""
     if ours.n == 0 or not math.isfinite(ours.value):
@@ -92,15 +68,13 @@ def skewness_order_markdown(groups: dict[str, Sequence[dict]], more: str = "NWDB
     """The paper says ``more``'s channels lean more than ``less``'s (Sections 4.2, 5.2, 6): our
     average layer skewness of both, with n and spread, and whether ours agrees.
 
-    The noise rule is the scoreboard's (:func:`analysis.within_noise`): a difference within
-    :data:`analysis.NOISE_Z` standard errors is no difference, a single-seed side being given the
+    The noise rule is the scoreboard's (:func:`bnswap.findings.stats.within_noise`): a difference within
+    :data:`~bnswap.findings.stats.NOISE_Z` standard errors is no difference, a single-seed side being given the
     skewness spread of ``labels`` (the headline pair)."""
-    s_more = average_metric(groups.get(more, []), "skewness")
-    s_less = average_metric(groups.get(less, []), "skewness")
+    s_more, s_less = (average_skewness(groups.get(k, [])) for k in (more, less))
     if not (s_more.ok and s_less.ok):
         return f"No records for both {more} and {less} yet."
-    noise = seed_noise(average_metric(groups.get(label, []), "skewness") for label in labels)
-    c = noisy_contrast([(1, s_more), (-1, s_less)], noise)
+    c = headline_noise(groups, labels).contrast([(1, s_more), (-1, s_less)], average_skewness)
     text = (f"In the paper, {more}'s channels lean more than {less}'s (it gives no skewness "
             f"values for {more}). Ours: average layer skewness {more} {s_more.format(2)}, "
             f"{less} {s_less.format(2)}, a difference of {signed(c.value)}")
@@ -125,13 +99,11 @@ def sweep_markdown(runs: Runs, tag: str, metric: str, setting_sign: int, setting
     layer-averaged ``metric`` and Pearson's r between that metric and accuracy, each with the
     sign the paper reports (``setting_sign``; accuracy rises with the metric in both sweeps),
     "so far (n of N)" while runs are missing, and the range the metric spans (how far the swept
-    setting moved it), set against ``noise`` when given (:func:`seed_gap_noise` of the metric: a
+    setting moved it), set against ``noise`` when given (:func:`~bnswap.findings.compare.seed_gap_noise` of the metric: a
     range within it means the sweep did not move the metric measurably). A coefficient below
     ``weak`` in size has no sign."""
-    pts = sweep_points(runs, tag, metric)
-    total = len(runs)
-    by_setting = correlation([p.setting for p in pts], [p.metric for p in pts])
-    with_acc = correlation([p.metric for p in pts], [p.accuracy for p in pts])
+    sw = sweep_correlations(runs, tag, metric)
+    pts, by_setting, with_acc, total = sw.points, sw.setting, sw.accuracy, len(runs)
     if not with_acc.ok:
         return f"Not enough runs of the sweep yet ({len(pts)} of {total})."
 
@@ -160,4 +132,3 @@ def _range_against_noise(spread: float, noise: float | None) -> str:
         return (f", a range of {spread:.3f}, within the seed noise of a single gap ({noise:.3f}):"
                 " the swept setting did not move it measurably")
     return f", a range of {spread:.3f}, beyond the seed noise of a single gap ({noise:.3f})"
-

@@ -9,9 +9,12 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from ..findings.records import Runs, final_accuracy, is_complete
-from ..findings.paper import PAPER
 from ..core.registries import arch_name
+from ..findings.paper import PAPER
+from ..findings.records import Runs, final_accuracy, is_complete
+from ..findings.stats import within_bound
+from ..runs.experiments import EXPERIMENTS, HYPERPARAMETERS
+from ..runs.profiles import PROFILES, get_profile
 from .markdown import markdown_table
 
 
@@ -201,9 +204,6 @@ def cost_by_arch_markdown(data: dict[str, Runs]) -> str:
 def pilot_markdown(runs: Runs) -> str:
     """The learning-rate pilot: test accuracy of each (order, learning rate), with the learning
     rate the paper used (Table 3) and the one the profile's rule picks."""
-    from ..runs.experiments import HYPERPARAMETERS
-    from ..runs.profiles import get_profile
-
     body = []
     for run, spec, rec in runs:
         order = run.tags["order"]
@@ -218,10 +218,7 @@ def pilot_markdown(runs: Runs) -> str:
 
 
 def profiles_markdown() -> str:
-    """The profiles (:data:`bnswap.experiments.PROFILES`) as a table."""
-    from ..runs.experiments import EXPERIMENTS
-    from ..runs.profiles import PROFILES
-
+    """The profiles (:data:`bnswap.runs.profiles.PROFILES`) as a table."""
     body = [[p.name, p.epochs or "paper (200; ImageNet 100)", f"{p.width:g}" if p.width else "1",
              p.seeds, p.train_per_class or "all", f"{p.lr_cap:g}" if p.lr_cap else "none",
              p.precision or "fp32", p.description] for p in PROFILES.values()]
@@ -242,10 +239,7 @@ def profiles_markdown() -> str:
 def pilot_summary_markdown(runs: Runs, noise: float = math.nan) -> str:
     """What the profile's learning-rate rule does to each order in the pilot: the rate it picks,
     the rate that scored best, how much the rule costs each order (set against ``noise``, see
-    :func:`bnswap.report.comparison.seed_gap_noise`), and whether any run diverged."""
-    from ..runs.experiments import HYPERPARAMETERS
-    from ..runs.profiles import get_profile
-
+    :func:`bnswap.findings.compare.seed_gap_noise`), and whether any run diverged."""
     by_order: dict[str, dict[float, float]] = {}
     used: dict[str, float] = {}
     diverged = []
@@ -278,7 +272,7 @@ def pilot_summary_markdown(runs: Runs, noise: float = math.nan) -> str:
                  f"minus Convention in the pilot would be {shift:.2f} points "
                  f"{'smaller' if favoured == 'Swap' else 'larger'} than with the rule")
         if math.isfinite(noise):
-            text += (f" ({'within' if shift <= noise else 'beyond'} the seed noise of a gap "
+            text += (f" ({'within' if within_bound(shift, noise) else 'beyond'} the seed noise of a gap "
                      f"between two single-seed runs, about {noise:.1f} points)")
         text += "."
     text += (" " + ("Diverged: " + ", ".join(diverged) + "." if diverged else
