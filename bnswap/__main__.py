@@ -12,7 +12,7 @@ from .core.registries import ACTIVATIONS, ARCHS, DATASETS, PAPER_ORDERS, PRECISI
 from .findings.records import layer_average
 from .runs.experiments import EXPERIMENTS, paper_spec
 from .runs.profiles import PROFILES, get_profile
-from .runs.results import CorruptRecordError, MissingRecordError
+from .runs.results import CorruptRecordError, MissingRecordError, Store
 from .runs.runner import RunOptions, run_experiments, run_specs
 
 
@@ -78,8 +78,6 @@ def cmd_train(a: argparse.Namespace) -> None:
 
 
 def cmd_measure(a: argparse.Namespace) -> None:
-    from .runs.results import Store
-
     store = Store(a.results_dir)
     for record in store.records():
         if record["key"].startswith(a.key):

@@ -33,6 +33,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .runs.profiles import PROFILES
+from .runs.results import results_dir as resolve_results_dir
+
 PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 """The folder holding the ``bnswap`` package (put on the kernels' PYTHONPATH)."""
 REPO = PACKAGE_PARENT
@@ -72,8 +75,6 @@ def chapter_path(chapter: str) -> Path:
 
 def validate(profile: str, chapters: list[str] | None) -> list[str]:
     """The chapters to run, in book order; clear errors for an unknown profile or chapter."""
-    from .runs.profiles import PROFILES
-
     if profile not in PROFILES:
         raise BookError(f"unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}")
     chosen = list(chapters or CHAPTERS)
@@ -167,9 +168,7 @@ def kernel_environment(tmp: Path, data_dir: str | None, results_dir: str | None)
 
 
 def _store_files(results_dir: str | None) -> set[str]:
-    from .runs.results import results_dir as resolve
-
-    root = resolve(results_dir)
+    root = resolve_results_dir(results_dir)
     return {p.name for p in root.glob("*.json")} if root.is_dir() else set()
 
 
@@ -289,8 +288,6 @@ def format_reports(reports: list[ChapterReport]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .runs.profiles import PROFILES
-
     parser = argparse.ArgumentParser(prog="python -m bnswap.book", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)

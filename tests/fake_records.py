@@ -1,7 +1,7 @@
 """Synthetic records shaped like train()'s result, and collect()-shaped runs built from them.
 
-Shared by the tests of :mod:`bnswap.analysis`, :mod:`bnswap.report` and
-:mod:`bnswap.scoreboard`.
+Shared by the tests of :mod:`bnswap.findings.records`, :mod:`bnswap.render` and
+:mod:`bnswap.render.scoreboard`.
 """
 
 from __future__ import annotations

@@ -26,9 +26,11 @@ from typing import Iterable, Iterator
 
 import numpy as np
 import torch
+from PIL import Image
+from tqdm.auto import tqdm
 
 from .paths import cache_dir, resolve_data_dir
-from .registries import DATASETS, HOW_TO_GET
+from .registries import CIFAR, DATASETS, HOW_TO_GET
 
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp")
@@ -70,8 +72,6 @@ class ImageData:
 
 
 def _decode(raw: bytes, size: int | None) -> np.ndarray:
-    from PIL import Image
-
     with Image.open(io.BytesIO(raw)) as img:
         img = img.convert("RGB")
         if size is not None and img.size != (size, size):
@@ -87,8 +87,6 @@ def _decode(raw: bytes, size: int | None) -> np.ndarray:
 
 def _stack(items: list[tuple[bytes, int]], size: int | None, desc: str) -> tuple[torch.Tensor,
                                                                                  torch.Tensor]:
-    from tqdm.auto import tqdm
-
     arrays = [_decode(raw, size) for raw, _ in tqdm(items, desc=f"decoding {desc}", leave=False,
                                                     mininterval=1.0)]
     x = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).contiguous()
@@ -213,7 +211,7 @@ def _candidates(name: str, root: Path | None) -> Iterator[tuple[str, Path]]:
     """(kind, path) sources for ``name`` present under ``root``."""
     if root is None:
         return
-    if name in ("cifar10", "cifar100"):
+    if name in CIFAR:
         tv = {"cifar10": "cifar-10-batches-py", "cifar100": "cifar-100-python"}[name]
         checks = [("archive", root / f"{name}-jpg.tar.gz"), ("folder", root / name / "train"),
                   ("torchvision", root / tv)]
@@ -318,7 +316,7 @@ def load_dataset(name: str, data_dir: str | os.PathLike | None = None, download:
         return data
     looked.append(f"data directory {root}" if root else
                   "no data directory (set BNSWAP_DATA_DIR or pass --data-dir)")
-    if name in ("cifar10", "cifar100"):
+    if name in CIFAR:
         cpath = _cache_path(name, "original")
         cached = _from_cache(cpath) if cpath.exists() else None
         if cached is not None:

@@ -209,6 +209,8 @@ DATASET_INFO: dict[str, Dataset] = {d.name: d for d in (
             "the data directory (it is downsampled to 64x64 when cached)"),
 )}
 DATASETS = tuple(DATASET_INFO)
+CIFAR = DATASETS[:2]
+"""CIFAR-10 and CIFAR-100: 32x32 images, hidden FC blocks with BN (Section 7.1)."""
 DATASET_NAMES = {d.name: d.display for d in DATASET_INFO.values()}
 NUM_CLASSES = {d.name: d.classes for d in DATASET_INFO.values()}
 HOW_TO_GET = {d.name: d.how_to_get for d in DATASET_INFO.values()}

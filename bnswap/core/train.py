@@ -13,13 +13,16 @@ from __future__ import annotations
 import math
 import os
 import platform
+import subprocess
 import time
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 from torch import nn
+from tqdm.auto import tqdm
 
 from .allocator import keep_freed_memory
 from .augment import Normalizer, eval_batches, random_crop_flip
@@ -86,9 +89,6 @@ def device_info(device: torch.device) -> dict:
 def code_version() -> str:
     """The git commit of this package's checkout (``+dirty`` with local edits), else its
     installed version: which code produced a record."""
-    import subprocess
-    from importlib.metadata import PackageNotFoundError, version
-
     here = Path(__file__).resolve().parents[1]  # the bnswap package
     try:
         commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=here,
@@ -149,8 +149,6 @@ def train(spec: RunSpec, data: ImageData, device: str | torch.device = "cpu",
     ``stop_after``: stop (as if interrupted) after this many epochs in total; for tests.
     Raises :class:`DivergedError` on a NaN/inf loss.
     """
-    from tqdm.auto import tqdm
-
     device = torch.device(device)
     if data.name != spec.dataset:
         raise ValueError(f"spec is for {spec.dataset!r} but data is {data.name!r}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.registries import (BOUNDED_ODD, COMPARED_ORDERS, DATASETS, PAPER_ORDERS,
+from ..core.registries import (BOUNDED_ODD, CIFAR, COMPARED_ORDERS, DATASETS, PAPER_ORDERS,
                                TABLE1_ACTIVATIONS, TABLE1_ARCHS, VGG16_DEPTHS)
 from ..core.spec import RunSpec
 from .profiles import Profile, get_profile
@@ -67,7 +67,7 @@ def paper_spec(arch: str, order: str, activation: str, dataset: str, **overrides
     base = dict(arch=arch, order="convention" if nwdbn else order, activation=activation,
                 dataset=dataset, lr=hp["lr"], wd_weight=hp["wd"], wd_gamma=wd_bn, wd_beta=wd_bn,
                 epochs=epochs, milestones=milestones, batch_size=batch,
-                fc_bn=dataset in ("cifar10", "cifar100"))
+                fc_bn=dataset in CIFAR)
     base.update(overrides)
     return RunSpec(**base)
 

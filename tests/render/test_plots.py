@@ -1,5 +1,6 @@
-"""bnswap.plots: axis labels, human-readable legend names, and that what is drawn is the records'
-values (every figure is also drawn, on and without records, by tests/test_analysis.py)."""
+"""bnswap.render.plots: axis labels, human-readable legend names, and that what is drawn is the
+records' values (every figure is also drawn, on and without records, by
+tests/render/test_figures.py)."""
 
 from __future__ import annotations
 

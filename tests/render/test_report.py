@@ -1,4 +1,4 @@
-"""bnswap.report on synthetic records: the sentences and tables the chapters show."""
+"""bnswap.render on synthetic records: the sentences and tables the chapters show."""
 
 from __future__ import annotations
 

@@ -1,15 +1,14 @@
-"""bnswap.scoreboard on synthetic records: the verdict rules, and the rows the chapters show."""
+"""The scoreboard on synthetic records: the claims scored (bnswap.findings.claims, .score) and
+their rows (bnswap.render.scoreboard)."""
 
 from __future__ import annotations
 
-import math
 
 import pytest
 from fake_records import (LEARNED, PROFILE, all_like_paper, fake_runs, headline_like_paper,
                           make_record, sweep_like_paper, table1_like_paper, table2_like_paper)
 
 from bnswap.findings import records as A
-from bnswap.findings import stats as St
 from bnswap import render as R
 from bnswap.render import scoreboard as S
 from bnswap.findings import verdicts as V
@@ -17,9 +16,16 @@ from bnswap.runs.experiments import SCOREBOARD_EXPERIMENTS, get_experiment
 from bnswap.runs.results import Store
 from bnswap.runs.runner import RunOptions, collect, collect_all, recorded_profiles
 
+
 SWAP_BEATS = "Swap beats Convention (Tanh, VGG16_11, CIFAR-100)"
+
+
 NWDBN_BETWEEN = "NWDBN beats Convention but loses to Swap"
+
+
 NWDBN_LEANS = "NWDBN's channels lean more than Convention's (higher average skewness)"
+
+
 SMALLEST = "Their skewness gains are smaller than Tanh's (Softsign's the smallest)"
 
 
@@ -43,53 +49,6 @@ def set_layers(body, metric, value):
         layer[metric] = value
 
 
-# ---- verdict rules ----------------------------------------------------------------------------
-
-
-def test_verdict_difference_rules():
-    assert V.verdict_difference(3.0, 4.61) == V.REPRODUCED          # >= half the paper's effect
-    assert V.verdict_difference(1.0, 4.61) == V.DIRECTION           # right sign, too small
-    assert V.verdict_difference(-1.0, 4.61) == V.NOT_REPRODUCED     # wrong sign
-    assert V.verdict_difference(0.0, 4.61) == V.NOT_REPRODUCED
-    assert V.verdict_difference(-0.1, -5.0, sized=False) == V.REPRODUCED
-    assert V.verdict_difference(St.Contrast(math.nan, math.nan, 0), 1.0) == V.NOT_RUN
-    # Within NOISE_Z standard errors of zero: inconclusive, whatever the size or n.
-    noisy = St.Contrast(3.0, 2.0, 3)
-    assert V.verdict_difference(noisy, 4.61) == V.INCONCLUSIVE
-    assert V.verdict_difference(St.Contrast(0.3, 0.5, 1), 1.0, sized=False) == V.INCONCLUSIVE
-    assert V.verdict_difference(St.Contrast(-0.3, 0.5, 1), 1.0) == V.NOT_REPRODUCED
-    tight = St.Contrast(3.0, 0.5, 3)
-    assert V.verdict_difference(tight, 4.61) == V.REPRODUCED
-
-
-def test_verdict_correlation_symmetric_best_similar_combine():
-    assert V.verdict_correlation(0.8, +1) == V.REPRODUCED
-    assert V.verdict_correlation(0.3, +1) == V.DIRECTION
-    assert V.verdict_correlation(0.1, +1) == V.NOT_REPRODUCED
-    assert V.verdict_correlation(-0.9, +1) == V.NOT_REPRODUCED
-    assert V.verdict_correlation(-0.9, -1) == V.REPRODUCED
-    assert V.verdict_correlation(St.Correlation(math.nan, math.nan, 0), 1) == V.NOT_RUN
-    assert V.verdict_symmetric(0.1, 2.0) == V.REPRODUCED
-    assert V.verdict_symmetric(0.9, 2.0) == V.DIRECTION
-    assert V.verdict_symmetric(2.5, 2.0) == V.NOT_REPRODUCED
-    assert V.verdict_best({11: 5, 12: 4, 10: 3, 9: 1}, 11) == V.REPRODUCED
-    assert V.verdict_best({11: 4, 12: 5, 10: 3, 9: 1}, 11) == V.DIRECTION
-    assert V.verdict_best({11: 1, 12: 5, 10: 3, 9: 4}, 11) == V.NOT_REPRODUCED
-    assert V.verdict_best({12: 5}, 11) == V.NOT_RUN
-    assert V.verdict_similar(1.5, 0.1) == V.REPRODUCED
-    assert V.verdict_similar(0.2, 0.01) == V.DIRECTION
-    assert V.verdict_similar(0.2, 0.5) == V.NOT_REPRODUCED
-    # Final training losses: within a factor SAME_LOSS (1.1), else closer than the test losses.
-    assert V.verdict_similar(0.95, 0.5, V.SAME_LOSS) == V.REPRODUCED
-    assert V.verdict_similar(0.85, 0.5, V.SAME_LOSS) == V.DIRECTION
-    assert V.verdict_similar(0.895, 0.902, V.SAME_LOSS) == V.NOT_REPRODUCED
-    assert V.combine([V.REPRODUCED, V.DIRECTION]) == V.DIRECTION
-    assert V.combine([V.DIRECTION, V.INCONCLUSIVE]) == V.INCONCLUSIVE
-    assert V.combine([V.INCONCLUSIVE, V.NOT_REPRODUCED]) == V.NOT_REPRODUCED
-    assert V.combine([V.NOT_REPRODUCED, V.NOT_RUN]) == V.NOT_RUN
-    assert V.combine([]) == V.NOT_RUN
-
-
 def test_every_verdict_has_a_rule_and_a_count():
     rules = " ".join(text for _, text in S.VERDICT_RULES)
     assert all(f"**{v}**" in rules for v in V.VERDICTS)
@@ -102,26 +61,6 @@ def test_every_verdict_has_a_rule_and_a_count():
     assert f"{counts[V.NOT_RUN]} not run (of" in tally
     listed = S.rules_markdown().split("\n")
     assert [line.split("*")[1] for line in listed] == [name for name, _ in S.VERDICT_RULES]
-
-
-def test_judge_not_run_not_comparable_incomplete():
-    spec = get_experiment("headline").expand(PROFILE)[0][1]
-    trained = {"spec": spec.to_dict(), **make_record(spec, train_loss=LEARNED)}
-    untrained = {"spec": spec.to_dict(), **make_record(spec)}  # train loss 4.0 vs ln 100 = 4.61
-    assert V.judge([V.REPRODUCED], {"A": [], "B": []}) == (V.NOT_RUN, [])
-    assert V.judge([V.REPRODUCED], {"A": [trained], "B": []}) == (V.INCOMPLETE, [])
-    assert V.judge([V.REPRODUCED], {"A": [trained]}, complete=False) == (V.INCOMPLETE, [])
-    assert V.judge([V.REPRODUCED, V.DIRECTION], {"A": [trained]}) == (V.DIRECTION, [])
-    verdict, notes = V.judge([V.REPRODUCED], {"A": [trained], "B": [untrained]})
-    assert verdict == V.NOT_COMPARABLE
-    assert [S.unlearned_text(u) for u in notes] == [
-        "B did not learn (final train loss 4.00, chance 4.61)"]
-    seed1 = {**untrained, "spec": {**untrained["spec"], "seed": 1}}
-    assert [S.unlearned_text(u) for u in V.did_not_learn({"A": [trained, seed1]})] == [
-        "A seed 1 did not learn (final train loss 4.00, chance 4.61)"]
-
-
-# ---- the scoreboard ----------------------------------------------------------------------------
 
 
 def test_scoreboard_all_reproduced_when_records_agree_with_paper():
@@ -196,9 +135,6 @@ def test_scoreboard_topics():
     assert claims.index(NWDBN_LEANS) == claims.index(NWDBN_BETWEEN) + 1
 
 
-# ---- a chapter's scoreboard shows only the experiments it is given (H1) --------------------------
-
-
 def chapter_rows(data):
     """The scoreboard rows each chapter shows, built as the chapters' cells build them."""
     def given(*names):
@@ -262,9 +198,6 @@ def test_table2_alone_measures_seed_noise_on_its_tanh_runs():
     assert both.parts[2] == V.DIRECTION
 
 
-# ---- runs that did not learn are not comparable (H2) --------------------------------------------
-
-
 def test_a_claim_resting_on_a_run_that_did_not_learn_is_not_comparable():
     def nobn_untrained(run, spec, body):
         if run.label == "NoBN":
@@ -304,9 +237,6 @@ def test_smoke_runs_that_did_not_learn_are_not_comparable():
     assert rows and all(r.verdict == V.NOT_COMPARABLE for r in rows)
 
 
-# ---- Appendix A.8: the same final training loss (H3) ---------------------------------------------
-
-
 def with_losses(conv_train, swap_train, conv_test, swap_test):
     def change(run, spec, body):
         losses = {"Convention": (conv_train, conv_test), "Swap": (swap_train, swap_test)}
@@ -343,9 +273,6 @@ def test_gradient_input_ratio_leaves_out_block_1_which_reads_the_image():
     assert "weight-layer input x4 (blocks 2-4: block 1 reads the image)" in grads.ours
     assert "Tanh-input gradient x0.1," in grads.ours
     assert grads.parts[1] == V.REPRODUCED
-
-
-# ---- NWDBN's skewness (H4) and the noise floor of single-seed contrasts (M3) ---------------------
 
 
 def with_headline(acc=None, skew=None):
@@ -414,9 +341,6 @@ def test_softsign_smallest_skewness_gain_is_its_own_part():
     like_paper = row(S.scoreboard_from({"table2": fake_runs("table2", table2_like_paper)},
                                        PROFILE), SMALLEST)
     assert like_paper.parts == [V.REPRODUCED] * 3 and "(smallest: Softsign)" in like_paper.ours
-
-
-# ---- partial sweeps and depths are incomplete (M5) ---------------------------------------------
 
 
 def test_partial_sweep_is_incomplete_with_the_partial_correlation():

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 # One "step" holds four activation-sized tensors (64, 32, 48 and 64 MB; glibc's largest dynamic mmap
 # threshold is 32 MB) and frees them, as a full-width training step does. glibc's memalign path

@@ -1,5 +1,6 @@
-"""bnswap.distributions: the synthetic distributions of Appendix A.3 (Figure 11), Figure 6 and
-Appendix A.10, each checked against its closed form or a Monte Carlo estimate."""
+"""bnswap.findings.gaussian and bnswap.findings.synthetic: the synthetic distributions of Appendix
+A.3 (Figure 11), Figure 6 and Appendix A.10, each checked against its closed form or a Monte
+Carlo estimate."""
 
 from __future__ import annotations
 
