@@ -26,8 +26,8 @@ Measures, in one run, and prints progress lines followed by ONE JSON line (the l
 5. With a CUDA GPU: ``gpu_images_per_second`` and ``gpu_seconds_per_cifar100_epoch`` for
    full-width VGG16_11 in bf16_mixed and channels_last (null without one).
 
-Data: CIFAR-100 through bnswap.core.data.load_dataset (set BNSWAP_DATA_DIR / BNSWAP_CACHE_DIR) when it
-is found, otherwise synthetic uint8 images of CIFAR shape (the JSON says which).
+Data: CIFAR-100 through bnswap.core.data.load_dataset (set BNSWAP_DATA_DIR / BNSWAP_CACHE_DIR)
+when it is found, otherwise synthetic uint8 images of CIFAR shape (the JSON says which).
 ``--explore`` also times the training step under other settings (memory format, threads, batch
 size, oneDNN off). Like bnswap's trainer, the benchmark keeps freed memory in glibc's heap
 (bnswap.core.allocator; ``BNSWAP_MALLOC=default`` turns that off). Timings on a machine shared with
@@ -502,7 +502,8 @@ def main() -> None:
                          "load average says other jobs hold some of them")
     args = ap.parse_args()
     quick = args.quick
-    # As bnswap.core.train does on a CPU (both loops of section 1 share this process, so both get it);
+    # As bnswap.core.train does on a CPU (both loops of section 1 share this process, so both get
+    # it);
     # BNSWAP_MALLOC=default measures without it.
     malloc_kept = keep_freed_memory()
 

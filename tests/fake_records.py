@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from bnswap.runs.experiments import get_experiment
 from bnswap.findings.paper import paper
+from bnswap.runs.experiments import get_experiment
 
 PROFILE = "smoke"
 LEARNED = 1.0

@@ -29,8 +29,7 @@ from .augment import Normalizer, eval_batches, random_crop_flip
 from .data import ImageData, save_atomic, stratified_subset
 from .metrics import Capture, gradient_scales, measure
 from .models import build_model
-from .precision import autocast as precision_autocast
-from .precision import prepare_model
+from .precision import autocast as precision_autocast, prepare_model
 from .registries import activation_info
 from .spec import RunSpec
 

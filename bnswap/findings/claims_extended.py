@@ -8,7 +8,7 @@ import math
 from ..core.registries import (ACTIVATION_NAMES, BOUNDED_ODD, COMPARED_ORDERS, DATASETS,
                                TABLE1_ACTIVATIONS, TABLE1_ARCHS, arch_name)
 from .claims import Context, Finding
-from .compare import (gain_difference, sweep_correlations, swap_minus_convention, table1_gaps,
+from .compare import (gain_difference, swap_minus_convention, sweep_correlations, table1_gaps,
                       table1_groups)
 from .paper import paper, swap_gain
 from .records import accuracy, average_skewness, by_label, group_by

@@ -1,8 +1,9 @@
 """The numbers that two places compare, each computed in one function: the seed noise of a
 difference (the headline pair's spread lent to single-seed configurations), Swap - Convention on
-our records, Table 1's gaps against the paper's, and the Swap/Convention gradient ratios of
-Appendix A.7 and the sweeps' correlations (Figures 5, 7). The scoreboard's claims (:mod:`bnswap.findings.claims`) and the chapters' sentences
-(:mod:`bnswap.render`) both read them from here.
+our records, Table 1's gaps against the paper's, the Swap/Convention gradient ratios of Appendix
+A.7 and the sweeps' correlations (Figures 5, 7). The scoreboard's claims
+(:mod:`bnswap.findings.claims`) and the chapters' sentences (:mod:`bnswap.render`) both read
+them from here.
 """
 
 from __future__ import annotations

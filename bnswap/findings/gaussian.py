@@ -3,9 +3,9 @@
 reference samples of Figure 11 and Section 4.1. Numbers only: the explorer's figures, widget and
 HTML are :mod:`bnswap.render.explorer`.
 
-For X ~ N(mu, sigma^2) and a bounded, odd activation ``act`` (:data:`BOUNDED_ODD`: tanh, LeCun tanh,
-softsign), this module computes, exactly up to quadrature error (no sampling), the mean, standard deviation and
-skewness of Y = act(X), its saturation E|Y| / bound (eq. 1-2 in the limit of infinitely many
+For X ~ N(mu, sigma^2) and a bounded, odd activation ``act`` (:data:`BOUNDED_ODD`: tanh, LeCun
+tanh, softsign), this module computes, exactly up to quadrature error (no sampling), the mean,
+standard deviation and skewness of Y = act(X), its saturation E|Y| / bound (eq. 1-2 in the limit of infinitely many
 samples), and what a following batch normalization does to it: Z = (Y - E[Y]) / std(Y) has mean 0
 and the block-output sparsity of Section 5.2,
 

@@ -9,8 +9,8 @@ Tanh), precision (fp32 against bf16_mixed).
 
 from ..core.registries import DATASET_NAMES
 from .comparison import describe_gap, seed_spread_markdown, skewness_order_markdown, sweep_markdown
-from .extended import (blocks_after_pooling, fit_markdown, gradient_markdown, learning_markdown, nobn_markdown,
-                       pooling_markdown, shifted_tanh_markdown)
+from .extended import (blocks_after_pooling, fit_markdown, gradient_markdown, learning_markdown,
+                       nobn_markdown, pooling_markdown, shifted_tanh_markdown)
 from .layers import channel_summary, saturation_blocks_markdown, saturation_summary
 from .markdown import markdown_table, run_command, show, status_markdown
 from .precision import precision_markdown
@@ -22,7 +22,8 @@ from .tables import (activation_gains_markdown, dataset_instructions, depth_mark
 
 __all__ = [
     "DATASET_NAMES", "describe_gap", "seed_spread_markdown", "skewness_order_markdown",
-    "sweep_markdown", "blocks_after_pooling", "fit_markdown", "gradient_markdown", "learning_markdown", "nobn_markdown",
+    "sweep_markdown", "blocks_after_pooling", "fit_markdown", "gradient_markdown",
+    "learning_markdown", "nobn_markdown",
     "pooling_markdown", "shifted_tanh_markdown", "channel_summary", "saturation_blocks_markdown",
     "saturation_summary", "markdown_table", "run_command", "show", "status_markdown",
     "precision_markdown", "caveats_markdown", "cost_by_arch_markdown", "cost_markdown",

@@ -36,9 +36,9 @@ def describe_gap(ours: Contrast, paper_effect: float, unit: str = "points",
                  digits: int = 2, noise: float = math.nan) -> str:
     """A sentence comparing our difference with the paper's (direction and relative size).
 
-    ``noise`` (:func:`bnswap.findings.compare.seed_gap_noise` of the two configurations): for a gap without an error bar
-    (one seed on a side), the size below which it can be seed noise; a smaller gap is said to be
-    within it."""
+    ``noise`` (:func:`bnswap.findings.compare.seed_gap_noise` of the two configurations): for a
+    gap without an error bar (one seed on a side), the size below which it can be seed noise; a
+    smaller gap is said to be within it."""
     if ours.n == 0 or not math.isfinite(ours.value):
         return "We have no records for this comparison yet."
     p = f"{signed(paper_effect, digits)} {unit}".rstrip()
@@ -68,8 +68,8 @@ def skewness_order_markdown(groups: dict[str, Sequence[dict]], more: str = "NWDB
     """The paper says ``more``'s channels lean more than ``less``'s (Sections 4.2, 5.2, 6): our
     average layer skewness of both, with n and spread, and whether ours agrees.
 
-    The noise rule is the scoreboard's (:func:`bnswap.findings.stats.within_noise`): a difference within
-    :data:`~bnswap.findings.stats.NOISE_Z` standard errors is no difference, a single-seed side being given the
+    The noise rule is the scoreboard's (:func:`bnswap.findings.stats.within_noise`): a difference
+    within ``NOISE_Z`` standard errors is no difference, a single-seed side being given the
     skewness spread of ``labels`` (the headline pair)."""
     s_more, s_less = (average_skewness(groups.get(k, [])) for k in (more, less))
     if not (s_more.ok and s_less.ok):
@@ -99,9 +99,9 @@ def sweep_markdown(runs: Runs, tag: str, metric: str, setting_sign: int, setting
     layer-averaged ``metric`` and Pearson's r between that metric and accuracy, each with the
     sign the paper reports (``setting_sign``; accuracy rises with the metric in both sweeps),
     "so far (n of N)" while runs are missing, and the range the metric spans (how far the swept
-    setting moved it), set against ``noise`` when given (:func:`~bnswap.findings.compare.seed_gap_noise` of the metric: a
-    range within it means the sweep did not move the metric measurably). A coefficient below
-    ``weak`` in size has no sign."""
+    setting moved it), set against ``noise`` when given (``seed_gap_noise`` of the metric, in
+    :mod:`bnswap.findings.compare`: a range within it means the sweep did not move the metric
+    measurably). A coefficient below ``weak`` in size has no sign."""
     sw = sweep_correlations(runs, tag, metric)
     pts, by_setting, with_acc, total = sw.points, sw.setting, sw.accuracy, len(runs)
     if not with_acc.ok:

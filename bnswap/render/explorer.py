@@ -16,8 +16,8 @@ from ..findings.gaussian import (EXPLORER_ACTIVATIONS, OutputStats, grid, input_
                                  output_histogram, skewness_peaks, summary)
 from ..findings.stats import signed
 from .explorer_html import TEMPLATE
-from .markdown import markdown_table
 from .figure import new_figure
+from .markdown import markdown_table
 
 if TYPE_CHECKING:
     import ipywidgets

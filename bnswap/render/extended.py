@@ -41,8 +41,8 @@ def _mean_final(records: Sequence[dict], key: str) -> float:
 
 
 def learning_markdown(groups: dict[str, Sequence[dict]], labels: Sequence[str]) -> str:
-    """Whether the runs of ``labels`` fit their training sets (:func:`bnswap.findings.records.learned`):
-    a sentence for each that did not (final training loss against ln(classes), the loss of a
+    """Whether the runs of ``labels`` fit their training sets (``learned`` of
+    :mod:`bnswap.findings.records`): a sentence for each that did not (final training loss against ln(classes), the loss of a
     uniform guess, and its accuracies against chance), saying that a comparison built on it
     is not meaningful; one short sentence when all of them learned."""
     failed_to_learn, done = [], []

@@ -272,8 +272,9 @@ def pilot_summary_markdown(runs: Runs, noise: float = math.nan) -> str:
                  f"minus Convention in the pilot would be {shift:.2f} points "
                  f"{'smaller' if favoured == 'Swap' else 'larger'} than with the rule")
         if math.isfinite(noise):
-            text += (f" ({'within' if within_bound(shift, noise) else 'beyond'} the seed noise of a gap "
-                     f"between two single-seed runs, about {noise:.1f} points)")
+            side = "within" if within_bound(shift, noise) else "beyond"
+            text += (f" ({side} the seed noise of a gap between two single-seed runs, about "
+                     f"{noise:.1f} points)")
         text += "."
     text += (" " + ("Diverged: " + ", ".join(diverged) + "." if diverged else
                     "No pilot run diverged."))

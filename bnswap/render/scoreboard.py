@@ -18,8 +18,8 @@ from ..findings.records import LEARNED_FRACTION, Runs, is_complete
 from ..findings.score import score
 from ..findings.stats import NOISE_Z, Contrast, signed, within_noise
 from ..findings.verdicts import (DIRECTION, HALF, INCOMPLETE, INCONCLUSIVE, NOT_COMPARABLE,
-                                 NOT_REPRODUCED, NOT_RUN, REPRODUCED, SAME_LOSS, SIMILAR,
-                                 STRONG_R, SYMMETRIC, VERDICTS, WEAK_R, Unlearned)
+                                 NOT_REPRODUCED, NOT_RUN, REPRODUCED, SAME_LOSS, SIMILAR, STRONG_R,
+                                 SYMMETRIC, VERDICTS, WEAK_R, Unlearned)
 from .markdown import markdown_table, run_command
 from .provenance import describe_setup, seeds_text
 
@@ -74,7 +74,7 @@ class Row:
     """The experiment whose runs the claim is scored from."""
 
 
-# ---- pieces of a row ------------------------------------------------------------------------------
+# ---- pieces of a row -----------------------------------------------------------------------------
 
 
 def _gap(c: Contrast, unit: str = "") -> str:
@@ -106,7 +106,7 @@ def _profile_text(profile: str, runs: Runs) -> str:
     return f"{s['profile']}: {s['epochs']} ep, width {s['width']}, {seeds_text(s)}, {s['device']}"
 
 
-# ---- each claim's words (claim, where, the paper's number, ours) -----------------------------------
+# ---- each claim's words (claim, where, the paper's number, ours) ---------------------------------
 
 Words = tuple[str, str, str, str]
 
@@ -313,7 +313,7 @@ WORDS: dict[str, Callable[[Finding], Words]] = {
 """Each claim's words, by the :attr:`~bnswap.findings.claims.Finding.claim` of its finding."""
 
 
-# ---- the scoreboard --------------------------------------------------------------------------------
+# ---- the scoreboard ------------------------------------------------------------------------------
 
 
 def row(f: Finding, profile: str) -> Row:

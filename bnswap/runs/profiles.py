@@ -22,7 +22,8 @@ class Profile:
     lr_cap: float | None = None
     """Learning-rate rule: use ``min(paper lr, lr_cap)`` (see the ``cpu`` profile)."""
     precision: str | None = None
-    """Training precision (:data:`bnswap.core.registries.PRECISIONS`); ``None`` keeps the spec's, fp32."""
+    """Training precision (:data:`bnswap.core.registries.PRECISIONS`); ``None`` keeps the spec's,
+    fp32."""
 
     def lr_for(self, paper_lr: float) -> float:
         """The learning rate this profile trains with where the paper used ``paper_lr``."""

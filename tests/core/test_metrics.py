@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from torch import nn
 
-from bnswap.core.metrics import Capture, ChannelMoments, channel_skewness, gradient_scales, layer_skewness, measure, saturation, sparsity
+from bnswap.core.metrics import (Capture, ChannelMoments, channel_skewness, gradient_scales,
+                                 layer_skewness, measure, saturation, sparsity)
 from bnswap.core.models import blocks, build_model
 from bnswap.core.reference import measure_three_pass
 

@@ -9,10 +9,9 @@ import pytest
 import torch
 from torch import nn
 
-from bnswap.core.registries import ACTIVATIONS, activation_info
 from bnswap.core.activations import LeCunTanh, make_activation
-from bnswap.core.registries import ARCHS, ORDERS, vgg16_n_cfg
 from bnswap.core.models import Block, blocks, build_model
+from bnswap.core.registries import ACTIVATIONS, ARCHS, ORDERS, activation_info, vgg16_n_cfg
 
 TINY = 0.0625
 

@@ -8,10 +8,10 @@ import torch
 from torch import nn
 
 from bnswap.core.activations import make_activation
-from bnswap.runs.experiments import paper_spec
 from bnswap.core.models import build_model
 from bnswap.core.precision import autocast, prepare_model, reduced
 from bnswap.core.train import make_optimizer, train, train_step
+from bnswap.runs.experiments import paper_spec
 
 
 def _dtypes_seen(precision: str) -> dict[str, set[torch.dtype]]:

@@ -9,11 +9,11 @@ import torch
 from torch import nn
 
 from bnswap.core.augment import Normalizer, eval_batches, random_crop_flip
-from bnswap.runs.experiments import paper_spec
 from bnswap.core.models import blocks, build_model
-from bnswap.runs.results import Store, run_or_load
 from bnswap.core.spec import RunSpec
 from bnswap.core.train import DivergedError, make_optimizer, train, weight_decay_groups
+from bnswap.runs.experiments import paper_spec
+from bnswap.runs.results import Store, run_or_load
 
 
 def tiny_spec(**changes) -> RunSpec:

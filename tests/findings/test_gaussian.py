@@ -5,8 +5,8 @@ X ~ N(mu, sigma^2)."""
 import numpy as np
 import pytest
 
-from bnswap.findings import gaussian as G
 from bnswap.core.registries import activation_info
+from bnswap.findings import gaussian as G
 
 
 POINTS = [(0.0, 1.0), (1.3, 0.7), (-2.5, 3.9), (3.0, 0.1), (0.05, 0.1), (2.0, 4.0)]

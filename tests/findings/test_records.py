@@ -11,10 +11,10 @@ from fake_records import (PROFILE, all_like_paper, as_saved, fake_runs, grads, m
                           sweep_like_paper)
 from scipy import stats
 
-from bnswap.findings import records as A
-from bnswap.runs.experiments import get_experiment
 from bnswap.core.registries import arch_name
+from bnswap.findings import records as A
 from bnswap.findings.paper import PAPER, paper, swap_gain
+from bnswap.runs.experiments import get_experiment
 
 
 def test_paper_numbers_are_consistent_and_cited():

@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from bnswap.findings import records as A
-from bnswap.findings import stats as St
+from bnswap.findings import records as A, stats as St
 
 
 def test_aggregate_and_format():

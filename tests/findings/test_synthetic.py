@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from bnswap.findings import synthetic as D
-from bnswap.findings import gaussian as G
+from bnswap.findings import gaussian as G, synthetic as D
 
 
 def test_reference_distributions_uniform_saturation_is_half():

@@ -6,9 +6,8 @@ import math
 
 from fake_records import LEARNED, PROFILE, make_record
 
-from bnswap.findings import stats as St
+from bnswap.findings import stats as St, verdicts as V
 from bnswap.render import scoreboard as S
-from bnswap.findings import verdicts as V
 from bnswap.runs.experiments import get_experiment
 
 

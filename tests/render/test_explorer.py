@@ -7,8 +7,8 @@ import re
 import numpy as np
 import pytest
 
-from bnswap.render import explorer as ex
 from bnswap.findings import gaussian as G
+from bnswap.render import explorer as ex
 
 
 FIELDS = ("mean", "std", "skewness", "saturation", "bn_sparsity")

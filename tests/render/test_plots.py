@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from fake_records import fake_runs, make_record, grads
 
+from bnswap.core.registries import ACTIVATION_NAMES
 from bnswap.findings import records as A
 from bnswap.render import plots as P
-from bnswap.core.registries import ACTIVATION_NAMES
 
 
 def test_figure13_legends_use_activation_names():

@@ -10,11 +10,10 @@ import pytest
 from scipy import stats
 from fake_records import PROFILE, all_like_paper, fake_runs, headline_like_paper, make_record
 
-from bnswap.findings import records as A
-from bnswap.findings import stats as St
-from bnswap.findings.paper import paper
 from bnswap import render as R
+from bnswap.findings import records as A, stats as St
 from bnswap.findings.compare import seed_gap_noise
+from bnswap.findings.paper import paper
 
 
 def test_describe_setup_and_differences_from_paper():

@@ -1,4 +1,5 @@
-"""The fp32 vs bf16_mixed comparison (bnswap.findings.precision, bnswap.render.precision) on synthetic records."""
+"""The fp32 vs bf16_mixed comparison (bnswap.findings.precision, bnswap.render.precision)
+on synthetic records."""
 
 from __future__ import annotations
 

@@ -8,10 +8,9 @@ import pytest
 from fake_records import (LEARNED, PROFILE, all_like_paper, fake_runs, headline_like_paper,
                           make_record, sweep_like_paper, table1_like_paper, table2_like_paper)
 
-from bnswap.findings import records as A
 from bnswap import render as R
+from bnswap.findings import records as A, verdicts as V
 from bnswap.render import scoreboard as S
-from bnswap.findings import verdicts as V
 from bnswap.runs.experiments import SCOREBOARD_EXPERIMENTS, get_experiment
 from bnswap.runs.results import Store
 from bnswap.runs.runner import RunOptions, collect, collect_all, recorded_profiles

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bnswap.runs.experiments import EXPERIMENTS, HYPERPARAMETERS, get_experiment, paper_spec
-from bnswap.runs.profiles import PROFILES, get_profile
 from bnswap.core.registries import PRECISIONS
 from bnswap.core.spec import RunSpec
+from bnswap.runs.experiments import EXPERIMENTS, HYPERPARAMETERS, get_experiment, paper_spec
+from bnswap.runs.profiles import PROFILES, get_profile
 
 # Cells read off the paper's Tables 3-6 (Appendix A.1): (lr, weight decay).
 PAPER_CELLS = {

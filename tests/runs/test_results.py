@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 import bnswap.core.train as train_module
-from bnswap.runs.experiments import paper_spec
-from bnswap.runs.results import CorruptRecordError, MissingRecordError, Store, read_record, results_dir, run_or_load, training_allowed
 from bnswap.core.spec import RunSpec
+from bnswap.runs.experiments import paper_spec
+from bnswap.runs.results import (CorruptRecordError, MissingRecordError, Store, read_record,
+                                 results_dir, run_or_load, training_allowed)
 
 BODY = {"status": "complete", "profile": {"name": "test"},
         "data": {"dataset": "cifar10", "source": "jpeg-copy"},
