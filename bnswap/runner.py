@@ -16,6 +16,7 @@ from functools import partial
 
 import torch
 
+from .cli_checks import threads_for
 from .data import load_dataset
 from .experiments import Profile, get_experiment, get_profile
 from .results import Store, checkpoint_path, run_or_load
@@ -33,8 +34,9 @@ class RunOptions:
 
 def run_one(spec: RunSpec, profile: Profile, opts: RunOptions) -> dict:
     """The record of ``spec`` (trained if missing)."""
-    if opts.threads:
-        torch.set_num_threads(opts.threads)
+    threads = threads_for(opts.device, opts.threads)
+    if threads:
+        torch.set_num_threads(threads)
     return run_or_load(spec, partial(load_dataset, spec.dataset, opts.data_dir),
                        store=Store(opts.results_dir), device=opts.device, progress=opts.progress,
                        profile=profile.to_dict())
@@ -44,6 +46,7 @@ def _die_with_parent(parent: int) -> None:
     """Pool initializer: on Linux, ask the kernel to send SIGTERM to this worker when the process
     that started it dies, however it dies (even SIGKILL), so that no orphaned run keeps training.
     Elsewhere a no-op. An interrupted run loses at most its current epoch (checkpoints resume it)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent reports it, then ends us
     if sys.platform.startswith("linux"):
         pr_set_pdeathsig = 1
         libc = ctypes.CDLL(None, use_errno=True)
