@@ -153,7 +153,7 @@ def test_failure_names_chapter_and_cell_and_keeps_the_notebook(fake_book, tmp_pa
     bookdir, results = fake_book
     before = (bookdir / "intro.ipynb").read_text()
     rc = book.main(["run", "--profile", "smoke", "--chapters", "explorer", "intro",
-                    "--no-train", "--results-dir", str(results), "--no-progress"])
+                    "--no-train", "--results-dir", str(results), "--no-progress", "--in-place"])
     report = capsys.readouterr().out
     assert rc == 1
     assert "chapter 'intro' FAILED" in report
@@ -176,7 +176,8 @@ def test_failure_names_chapter_and_cell_and_keeps_the_notebook(fake_book, tmp_pa
 def test_keep_going_runs_the_rest_in_place(fake_book, tmp_path, capsys):
     bookdir, results = fake_book
     rc = book.main(["run", "--profile", "smoke", "--no-train", "--results-dir", str(results),
-                    "--chapters", "intro", "explorer", "--keep-going", "--no-progress"])
+                    "--chapters", "intro", "explorer", "--keep-going", "--no-progress",
+                    "--in-place"])
     capsys.readouterr()
     assert rc == 1
     explorer = json.loads((bookdir / "explorer.ipynb").read_text())
