@@ -361,6 +361,10 @@ def main(argv: list[str] | None = None) -> int:
     except (BookError, InputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted; rerun the same command to resume (chapters already saved are kept; "
+              "runs in progress continue from their last epoch checkpoint)", file=sys.stderr)
+        return 130
     print(format_reports(reports))
     from .results import training_allowed
 
