@@ -60,14 +60,14 @@ def run_command(args: argparse.Namespace) -> None:
     from .results import CorruptRecordError, MissingRecordError
 
     debug = getattr(args, "debug", False)
+    interrupted = False
     try:
         preflight(args)
         args.func(args)
     except KeyboardInterrupt:
         if debug:
             raise
-        print(interrupt.message(), file=sys.stderr)
-        sys.exit(130)
+        interrupted = True  # exit below, once the traceback (and any worker pool) is released
     except (DatasetNotFoundError, CorruptRecordError, MissingRecordError, ValueError,
             OSError) as exc:
         if debug:
@@ -75,6 +75,12 @@ def run_command(args: argparse.Namespace) -> None:
         text = " ".join(str(exc).split())  # these messages say what to do: one line, no traceback
         sys.exit(f"error: {text} (--debug shows a traceback)" if isinstance(exc, OSError)
                  and not isinstance(exc, DatasetNotFoundError) else f"error: {text}")
+    if interrupted:
+        import gc
+
+        gc.collect()  # a pool's semaphores are released here, not warned about at exit
+        print(interrupt.message(), file=sys.stderr)
+        sys.exit(130)
 
 
 def exit_if_failed(records: list[dict]) -> None:

@@ -18,5 +18,5 @@ def message() -> str:
         return ("interrupted; rerun the same command to resume (runs in progress continue from "
                 "their last epoch checkpoint)")
     label, epoch = _current
-    return (f"interrupted at epoch {epoch + 1} of {label}; rerun the same command to resume "
-            f"(from the end of epoch {epoch})")
+    where = f"from the end of epoch {epoch}" if epoch else "it starts epoch 1 again"
+    return f"interrupted at epoch {epoch + 1} of {label}; rerun the same command to resume ({where})"
