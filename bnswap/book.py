@@ -33,6 +33,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .stable import stable_widget_ids
+
 PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 """The folder holding the ``bnswap`` package (put on the kernels' PYTHONPATH)."""
 REPO = PACKAGE_PARENT
@@ -111,6 +113,7 @@ def clean_notebook(path: Path, fold_parameters: bool = True) -> None:
     if fold_parameters:
         nb.cells = [c for c in nb.cells
                     if "injected-parameters" not in c.metadata.get("tags", [])]
+    stable_widget_ids(nb)
     nbformat.write(nb, path)
 
 
@@ -288,6 +291,20 @@ def format_reports(reports: list[ChapterReport]) -> str:
 # ---- command line ------------------------------------------------------------------------------
 
 
+def _preflight(args: argparse.Namespace) -> None:
+    """The device and folders a book run was given, checked before any chapter starts."""
+    from .data import resolve_data_dir
+    from .results import results_dir
+    from .validate import InputError, check_data_dir, check_device
+
+    check_device(args.device)
+    check_data_dir(resolve_data_dir(args.data_dir))
+    root = results_dir(args.results_dir)
+    if root.exists() and not root.is_dir():
+        raise InputError(f"the results folder {root} is a file, not a folder; choose a folder "
+                         f"with --results-dir or BNSWAP_RESULTS_DIR")
+
+
 def main(argv: list[str] | None = None) -> int:
     from .experiments import PROFILES
 
@@ -316,22 +333,47 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--log-output", action="store_true",
                      help="echo the notebooks' output (training progress) to this terminal")
     run.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    run.add_argument("--in-place", action="store_true",
+                     help="with a profile other than the committed chapters' (cpu), still write "
+                     "over book/ and the repository's results/ (default: under _build/PROFILE/)")
     args = parser.parse_args(argv)
     if args.command == "list":
         for c in CHAPTERS:
             print(f"{c:12s} {chapter_path(c).relative_to(REPO)}"
                   f"{'' if chapter_path(c).exists() else '  (missing)'}")
         return 0
+    from .book_targets import committed_profile, targets
+    from .skipped import skipped_report
+    from .validate import InputError
+
     try:
+        validate(args.profile, args.chapters)
+        _preflight(args)
+        output, results_dir, note = targets(args.profile, committed_profile(BOOK, CHAPTERS),
+                                            REPO, args.output, args.results_dir, args.in_place)
+        if note:
+            print(note, flush=True)
         reports = run_book(args.profile, args.chapters, device=args.device,
-                           data_dir=args.data_dir, results_dir=args.results_dir,
-                           output=args.output, train=not args.no_train,
+                           data_dir=args.data_dir, results_dir=results_dir,
+                           output=output, train=not args.no_train,
                            rerun=not args.no_rerun, keep_going=args.keep_going,
                            progress=not args.no_progress, log_output=args.log_output)
-    except BookError as exc:
+    except (BookError, InputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted; rerun the same command to resume (chapters already saved are kept; "
+              "runs in progress continue from their last epoch checkpoint)", file=sys.stderr)
+        return 130
     print(format_reports(reports))
+    from .results import training_allowed
+
+    skipped = skipped_report(args.profile, args.data_dir, results_dir,
+                             not args.no_train and training_allowed())
+    if skipped:
+        print(skipped)
+    if note:
+        print(f"written to {output} (chapters) and {results_dir} (records), not over book/")
     return 0 if reports and all(r.status == "ok" for r in reports) else 1
 
 

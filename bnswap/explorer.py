@@ -31,6 +31,9 @@ import numpy as np
 
 from .activations import LECUN_SCALE, activation_info
 from .paper import ACTIVATION_NAMES
+from .stable import stable_figures
+
+stable_figures()  # the same figure, the same PNG bytes (see bnswap.stable)
 
 if TYPE_CHECKING:
     import ipywidgets

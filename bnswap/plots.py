@@ -18,6 +18,9 @@ from matplotlib.transforms import blended_transform_factory
 
 from . import analysis as A, distributions as D
 from .paper import ACTIVATION_NAMES
+from .stable import stable_figures
+
+stable_figures()  # the same figure, the same PNG bytes (see bnswap.stable)
 
 # One colour per model family, used consistently across chapters.
 COLORS = {"Convention": "#1f77b4", "Swap": "#d62728", "NWDBN": "#2ca02c", "NoBN": "#9467bd"}

@@ -17,6 +17,7 @@ from functools import partial
 
 import torch
 
+from .cli_checks import threads_for
 from .data import load_dataset
 from .experiments import Profile, get_experiment, get_profile
 from .results import Store, checkpoint_path, run_or_load
@@ -34,8 +35,9 @@ class RunOptions:
 
 def run_one(spec: RunSpec, profile: Profile, opts: RunOptions) -> dict:
     """The record of ``spec`` (trained if missing)."""
-    if opts.threads:
-        torch.set_num_threads(opts.threads)
+    threads = threads_for(opts.device, opts.threads)
+    if threads:
+        torch.set_num_threads(threads)
     return run_or_load(spec, partial(load_dataset, spec.dataset, opts.data_dir),
                        store=Store(opts.results_dir), device=opts.device, progress=opts.progress,
                        profile=profile.to_dict())
@@ -45,6 +47,7 @@ def _die_with_parent(parent: int) -> None:
     """Pool initializer: on Linux, ask the kernel to send SIGTERM to this worker when the process
     that started it dies, however it dies (even SIGKILL), so that no orphaned run keeps training.
     Elsewhere a no-op. An interrupted run loses at most its current epoch (checkpoints resume it)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent reports it, then ends us
     if sys.platform.startswith("linux"):
         pr_set_pdeathsig = 1
         libc = ctypes.CDLL(None, use_errno=True)
@@ -119,9 +122,15 @@ def collect(name: str, profile: str, opts: RunOptions | None = None, train: bool
     opts = opts or RunOptions()
     prof = get_profile(profile)
     pairs = get_experiment(name).expand(prof)
+    store = Store(opts.results_dir)
     if train and training_allowed():
-        records = run_specs([spec for _, spec in pairs], prof, opts, jobs)
+        from .skipped import dataset_available
+
+        # runs whose dataset is not here (Tiny ImageNet, ImageNet) stay "not run"; the book's
+        # report says so at its end
+        usable = [spec for _, spec in pairs if dataset_available(spec.dataset, opts.data_dir)]
+        trained = dict(zip(usable, run_specs(usable, prof, opts, jobs)))
+        records = [trained[spec] if spec in trained else store.load(spec) for _, spec in pairs]
     else:
-        store = Store(opts.results_dir)
         records = [store.load(spec) for _, spec in pairs]
     return [(run, spec, rec) for (run, spec), rec in zip(pairs, records)]
