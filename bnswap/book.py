@@ -41,6 +41,12 @@ REPO = PACKAGE_PARENT
 BOOK = REPO / "book"
 CHAPTERS = ("intro", "saturation", "asymmetry", "sparsity", "extended", "explorer")
 """Chapter notebooks in book order (``_toc.yml`` lists the same)."""
+APPENDIX = ("hyperparameters", "full_scale", "downloads")
+"""Notebook pages after the chapters (``_toc.yml`` lists them after the chapters and the
+glossary): the paper's hyperparameters beside each profile, reproducing at full scale, and the
+results download. The runner executes them like chapters (``--chapter`` accepts them)."""
+PAGES = CHAPTERS + APPENDIX
+"""Every notebook the runner executes, in book order."""
 KERNEL_NAME = "python3"
 SAVED_VALUES = {"train_missing": False}
 """Values a saved chapter's parameters cell gets whatever was injected (see the module doc): the
@@ -78,18 +84,18 @@ def validate(profile: str, chapters: list[str] | None) -> list[str]:
 
     if profile not in PROFILES:
         raise BookError(f"unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}")
-    chosen = list(chapters or CHAPTERS)
-    unknown = [c for c in chosen if c not in CHAPTERS]
+    chosen = list(chapters or PAGES)
+    unknown = [c for c in chosen if c not in PAGES]
     if unknown:
         raise BookError(f"unknown chapter(s) {', '.join(map(repr, unknown))}; valid chapters: "
-                        f"{', '.join(CHAPTERS)}")
+                        f"{', '.join(CHAPTERS)}; appendix pages: {', '.join(APPENDIX)}")
     missing = [c for c in chosen if not chapter_path(c).exists()]
     if missing:
         raise BookError(f"chapter notebook(s) not found: "
                         f"{', '.join(str(chapter_path(c)) for c in missing)}; the chapters ship "
                         f"with a checkout of the repository, not with the installed package: "
                         f"run from a clone (git clone, then pip install -e .)")
-    return [c for c in CHAPTERS if c in chosen]
+    return [c for c in PAGES if c in chosen]
 
 
 def clean_notebook(path: Path, fold_parameters: bool = True) -> None:
@@ -316,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--profile", required=True,
                      help=f"experiment profile: {', '.join(PROFILES)}")
     run.add_argument("--chapters", "--chapter", nargs="+", action="extend", metavar="CHAPTER",
-                     help=f"chapters to run (default: all; repeatable): {', '.join(CHAPTERS)}")
+                     help=f"chapters to run (default: all; repeatable): {', '.join(PAGES)}")
     run.add_argument("--device", default="cpu", help="torch device for training (cpu, cuda)")
     run.add_argument("--data-dir", default=None,
                      help="datasets folder (default: $BNSWAP_DATA_DIR, else download)")
@@ -338,8 +344,8 @@ def main(argv: list[str] | None = None) -> int:
                      "over book/ and the repository's results/ (default: under _build/PROFILE/)")
     args = parser.parse_args(argv)
     if args.command == "list":
-        for c in CHAPTERS:
-            print(f"{c:12s} {chapter_path(c).relative_to(REPO)}"
+        for c in PAGES:
+            print(f"{c:15s} {chapter_path(c).relative_to(REPO)}"
                   f"{'' if chapter_path(c).exists() else '  (missing)'}")
         return 0
     from .book_targets import committed_profile, targets

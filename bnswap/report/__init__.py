@@ -12,7 +12,12 @@ Nothing here is typed by hand into a chapter. Each module reads the records with
 - :mod:`.precision`: fp32 against bf16_mixed training (:func:`precision_markdown`);
 - :mod:`.layers`: the saturation chapter's per-layer sentences;
 - :mod:`.extended`: the extended chapter's tables (:func:`table1_markdown`,
-  :func:`table2_markdown`, :func:`depth_markdown`, :func:`gradient_markdown`) and sentences.
+  :func:`table2_markdown`, :func:`depth_markdown`, :func:`gradient_markdown`) and sentences;
+- :mod:`.hyperparameters`: the appendix pages: Tables 3-6 beside each profile
+  (:func:`hyperparameters_markdown`, :func:`schedule_markdown`), the size of a profile
+  (:func:`experiment_size_markdown`) and the results download (:func:`record_rows`,
+  :func:`write_csv`);
+- :mod:`.takeaways`: each chapter's claims grouped by verdict (:func:`takeaways_markdown`).
 
 Chapters import the package (``from bnswap import report as R``) and call ``R.<function>``.
 """
@@ -33,6 +38,13 @@ from .extended import (table1_markdown, table1_gaps_markdown, dataset_instructio
                        table2_markdown, depth_markdown, gradient_markdown, learning_markdown,
                        nobn_markdown, fit_markdown, blocks_after_pooling, pooling_markdown,
                        activation_gains_markdown, shifted_tanh_markdown)
+from .hyperparameters import (TRAIN_IMAGES, hyperparameter_rows, hyperparameters_markdown,
+                              lr_changes, lr_changes_markdown, schedule_rows, schedule_markdown,
+                              profile_settings_markdown, train_images, experiment_size,
+                              total_size, experiment_size_markdown, size_ratio_markdown,
+                              RECORD_FIELDS, SCOREBOARD_FIELDS, experiment_labels, record_rows,
+                              scoreboard_rows, csv_text, write_csv, download_summary_markdown)
+from .takeaways import verdict_groups, takeaways_markdown
 
 __all__ = [
     "ACTIVATION_NAMES", "DATASET_NAMES", "show", "markdown_table", "run_command",
@@ -45,4 +57,10 @@ __all__ = [
     "depth_markdown", "gradient_markdown", "learning_markdown", "nobn_markdown", "fit_markdown",
     "blocks_after_pooling", "pooling_markdown", "activation_gains_markdown",
     "shifted_tanh_markdown", "precision_gaps", "precision_markdown",
+    "TRAIN_IMAGES", "hyperparameter_rows", "hyperparameters_markdown", "lr_changes",
+    "lr_changes_markdown", "schedule_rows", "schedule_markdown", "profile_settings_markdown",
+    "train_images", "experiment_size", "total_size", "experiment_size_markdown",
+    "size_ratio_markdown", "RECORD_FIELDS", "SCOREBOARD_FIELDS", "experiment_labels",
+    "record_rows", "scoreboard_rows", "csv_text", "write_csv", "download_summary_markdown",
+    "verdict_groups", "takeaways_markdown",
 ]
