@@ -1,30 +1,34 @@
-"""Command line: ``python -m bnswap {list,train,experiment,measure} ...`` (``--help`` on each)."""
+"""Command line: ``python -m bnswap {list,train,experiment,measure,verify} ...`` (``--help`` on
+each)."""
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 
-from .core.data import DatasetNotFoundError
+from . import cli_checks as checks
 from .core.registries import ACTIVATIONS, ARCHS, DATASETS, PAPER_ORDERS, PRECISIONS
 from .findings.records import layer_average
-from .runs.experiments import EXPERIMENTS, paper_spec
-from .runs.profiles import PROFILES, get_profile
-from .runs.results import CorruptRecordError, MissingRecordError, Store
+from .runs.experiments import EXPERIMENTS
+from .runs.profiles import PROFILES
+from .runs.results import Store
 from .runs.runner import RunOptions, run_experiments, run_specs
 
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", default="cpu", help="torch device: cpu (default), cuda, cuda:1 ...")
+    p.add_argument("--debug", action="store_true", help="show a traceback on errors")
     p.add_argument("--data-dir", default=None,
                    help="where datasets are found (default: $BNSWAP_DATA_DIR, else download)")
     p.add_argument("--results-dir", default=None,
                    help="results store (default: $BNSWAP_RESULTS_DIR, else the repository's "
                    "results/)")
-    p.add_argument("--threads", type=int, default=None, help="torch threads per run")
-    p.add_argument("--jobs", type=int, default=1,
+    p.add_argument("--threads", type=checks.positive_int, default=None,
+                   help=f"torch threads per run (default on a CPU: {checks.DEFAULT_CPU_THREADS}, "
+                   f"as every committed record used; the numbers of a run depend on it, and "
+                   f"each record states the threads it used)")
+    p.add_argument("--jobs", type=checks.positive_int, default=1,
                    help="runs trained at once in separate processes (CPU: try 2 with --threads 1)")
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
     p.add_argument("--precision", default=None, choices=PRECISIONS,
@@ -34,7 +38,8 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def _opts(a: argparse.Namespace) -> RunOptions:
-    return RunOptions(a.device, a.data_dir, a.results_dir, not a.no_progress, a.threads)
+    return RunOptions(a.device, a.data_dir, a.results_dir, not a.no_progress,
+                      checks.threads_for(a.device, a.threads))
 
 
 def _summary(label: str, record: dict) -> str:
@@ -47,40 +52,37 @@ def _summary(label: str, record: dict) -> str:
 
 
 def cmd_list(a: argparse.Namespace) -> None:
-    print("experiments:")
-    for e in EXPERIMENTS.values():
-        print(f"  {e.name:14s} {len(e.runs):3d} runs  {e.title} [{e.section}]")
+    from .runs.listing import experiment_table
+
+    print(experiment_table(a.results_dir))
     print("profiles:")
     for p in PROFILES.values():
-        print(f"  {p.name:6s} {p.description}")
+        print(f"  {p.name:9s} {p.description}")
 
 
 def cmd_experiment(a: argparse.Namespace) -> None:
+    checks.check_experiment_datasets(a.name, a.profile, a.dataset)
     pairs = run_experiments(a.name, a.profile, _opts(a), a.jobs, a.dataset, a.precision)
     for run, record in pairs:
         print(_summary(f"{run.label} s{record['spec']['seed']}", record))
+    checks.exit_if_failed([record for _, record in pairs])
 
 
 def cmd_train(a: argparse.Namespace) -> None:
-    spec = paper_spec(a.arch, a.order, a.activation, a.dataset)
-    changes = {k: v for k, v in (("lr", a.lr), ("wd_weight", a.wd), ("wd_gamma", a.wd_bn),
-                                 ("wd_beta", a.wd_bn)) if v is not None}
-    spec = spec.replace(**changes)
-    prof = get_profile(a.profile)
-    if a.epochs or a.width:  # a profile of its own, so the LR milestones scale with the epochs
-        prof = dataclasses.replace(prof, epochs=a.epochs or prof.epochs,
-                                   width=a.width or prof.width)
-    if a.precision:
-        prof = dataclasses.replace(prof, precision=a.precision)
-    specs = prof.apply(spec)
-    for s, record in zip(specs, run_specs(specs, prof, _opts(a), a.jobs)):
+    from .runs.cli_specs import train_specs
+
+    prof, specs = train_specs(a.arch, a.order, a.activation, a.dataset, a.profile, lr=a.lr,
+                              wd=a.wd, wd_bn=a.wd_bn, epochs=a.epochs, width=a.width,
+                              precision=a.precision)
+    records = run_specs(specs, prof, _opts(a), a.jobs)
+    for s, record in zip(specs, records):
         print(_summary(s.short(), record))
+    checks.exit_if_failed(records)
 
 
 def cmd_measure(a: argparse.Namespace) -> None:
     store = Store(a.results_dir)
-    for record in store.records():
-        if record["key"].startswith(a.key):
+    for record in checks.matching_records(store, a.key):
             if record["status"] != "complete":
                 print(_summary(record["key"], record))
                 return
@@ -94,8 +96,14 @@ def cmd_measure(a: argparse.Namespace) -> None:
              f"its runs")
 
 
+def cmd_verify(a: argparse.Namespace) -> None:
+    from .verify import verify_command
+
+    sys.exit(verify_command(a))
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bnswap", description=__doc__)
+    parser = checks.OneLineParser(prog="python -m bnswap", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("list", help="experiments and profiles")
@@ -117,24 +125,46 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--activation", default="tanh", choices=sorted(ACTIVATIONS))
     p.add_argument("--dataset", default="cifar100", choices=DATASETS)
     p.add_argument("--profile", default="cpu", choices=sorted(PROFILES))
-    p.add_argument("--lr", type=float, default=None, help="override the paper's learning rate")
-    p.add_argument("--wd", type=float, default=None, help="override the weight decay on weights")
-    p.add_argument("--wd-bn", type=float, default=None, help="override weight decay on BN affine")
-    p.add_argument("--epochs", type=int, default=None, help="override the profile's epochs")
-    p.add_argument("--width", type=float, default=None, help="override the profile's width")
+    p.add_argument("--lr", type=checks.learning_rate, default=None,
+                   help="train at this learning rate, in (0, 10] (instead of the paper's, capped "
+                   "by the profile; an override is part of the run's key)")
+    p.add_argument("--wd", type=checks.weight_decay, default=None,
+                   help="override the weight decay on weights, in [0, 1)")
+    p.add_argument("--wd-bn", type=checks.weight_decay, default=None,
+                   help="override weight decay on BN affine, in [0, 1)")
+    p.add_argument("--epochs", type=checks.positive_int, default=None,
+                   help="override the profile's epochs (>= 1)")
+    p.add_argument("--width", type=checks.width_value, default=None,
+                   help="override the profile's width, in (0, 4]")
     _common(p)
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("measure", help="print the per-layer metrics of a stored run")
     p.add_argument("key", help="record key (or a prefix of it)")
     p.add_argument("--results-dir", default=None)
+    p.add_argument("--debug", action="store_true", help="show a traceback on errors")
     p.set_defaults(func=cmd_measure)
 
+    p = sub.add_parser("verify", help="re-train a stored record's spec in a temporary store and "
+                       "compare")
+    p.add_argument("key", help="record key (or a prefix of it)")
+    p.add_argument("--threads", type=checks.positive_int, default=None,
+                   help="torch threads (default: the record's)")
+    p.add_argument("--device", default=None, help="torch device (default: the record's)")
+    p.add_argument("--data-dir", default=None,
+                   help="where datasets are found (default: $BNSWAP_DATA_DIR, else download)")
+    p.add_argument("--results-dir", default=None, help="the store holding the record")
+    p.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    p.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.choices["list"]
+    p.add_argument("--results-dir", default=None,
+                   help="results store whose records are counted (default: $BNSWAP_RESULTS_DIR, "
+                   "else the repository's results/)")
+
     args = parser.parse_args(argv)
-    try:
-        args.func(args)
-    except (DatasetNotFoundError, CorruptRecordError, MissingRecordError, ValueError) as exc:
-        sys.exit(f"error: {exc}")  # these messages say what to do; a traceback would bury them
+    checks.run_command(args)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .render.stable import stable_widget_ids
 from .runs.profiles import PROFILES
 from .runs.results import results_dir as resolve_results_dir
 
@@ -42,6 +43,12 @@ REPO = PACKAGE_PARENT
 BOOK = REPO / "book"
 CHAPTERS = ("intro", "saturation", "asymmetry", "sparsity", "extended", "explorer")
 """Chapter notebooks in book order (``_toc.yml`` lists the same)."""
+APPENDIX = ("hyperparameters", "full_scale", "downloads")
+"""Notebook pages after the chapters (``_toc.yml`` lists them after the chapters and the
+glossary): the paper's hyperparameters beside each profile, reproducing at full scale, and the
+results download. The runner executes them like chapters (``--chapter`` accepts them)."""
+PAGES = CHAPTERS + APPENDIX
+"""Every notebook the runner executes, in book order."""
 KERNEL_NAME = "python3"
 SAVED_VALUES = {"train_missing": False}
 """Values a saved chapter's parameters cell gets whatever was injected (see the module doc): the
@@ -77,18 +84,18 @@ def validate(profile: str, chapters: list[str] | None) -> list[str]:
     """The chapters to run, in book order; clear errors for an unknown profile or chapter."""
     if profile not in PROFILES:
         raise BookError(f"unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}")
-    chosen = list(chapters or CHAPTERS)
-    unknown = [c for c in chosen if c not in CHAPTERS]
+    chosen = list(chapters or PAGES)
+    unknown = [c for c in chosen if c not in PAGES]
     if unknown:
         raise BookError(f"unknown chapter(s) {', '.join(map(repr, unknown))}; valid chapters: "
-                        f"{', '.join(CHAPTERS)}")
+                        f"{', '.join(CHAPTERS)}; appendix pages: {', '.join(APPENDIX)}")
     missing = [c for c in chosen if not chapter_path(c).exists()]
     if missing:
         raise BookError(f"chapter notebook(s) not found: "
                         f"{', '.join(str(chapter_path(c)) for c in missing)}; the chapters ship "
                         f"with a checkout of the repository, not with the installed package: "
                         f"run from a clone (git clone, then pip install -e .)")
-    return [c for c in CHAPTERS if c in chosen]
+    return [c for c in PAGES if c in chosen]
 
 
 def clean_notebook(path: Path, fold_parameters: bool = True) -> None:
@@ -112,6 +119,7 @@ def clean_notebook(path: Path, fold_parameters: bool = True) -> None:
     if fold_parameters:
         nb.cells = [c for c in nb.cells
                     if "injected-parameters" not in c.metadata.get("tags", [])]
+    stable_widget_ids(nb)
     nbformat.write(nb, path)
 
 
@@ -287,6 +295,20 @@ def format_reports(reports: list[ChapterReport]) -> str:
 # ---- command line ------------------------------------------------------------------------------
 
 
+def _preflight(args: argparse.Namespace) -> None:
+    """The device and folders a book run was given, checked before any chapter starts."""
+    from .core.paths import resolve_data_dir
+    from .runs.results import results_dir
+    from .core.validate import InputError, check_data_dir, check_device
+
+    check_device(args.device)
+    check_data_dir(resolve_data_dir(args.data_dir))
+    root = results_dir(args.results_dir)
+    if root.exists() and not root.is_dir():
+        raise InputError(f"the results folder {root} is a file, not a folder; choose a folder "
+                         f"with --results-dir or BNSWAP_RESULTS_DIR")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bnswap.book", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -296,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--profile", required=True,
                      help=f"experiment profile: {', '.join(PROFILES)}")
     run.add_argument("--chapters", "--chapter", nargs="+", action="extend", metavar="CHAPTER",
-                     help=f"chapters to run (default: all; repeatable): {', '.join(CHAPTERS)}")
+                     help=f"chapters to run (default: all; repeatable): {', '.join(PAGES)}")
     run.add_argument("--device", default="cpu", help="torch device for training (cpu, cuda)")
     run.add_argument("--data-dir", default=None,
                      help="datasets folder (default: $BNSWAP_DATA_DIR, else download)")
@@ -313,22 +335,47 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--log-output", action="store_true",
                      help="echo the notebooks' output (training progress) to this terminal")
     run.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    run.add_argument("--in-place", action="store_true",
+                     help="with a profile other than the committed chapters' (cpu), still write "
+                     "over book/ and the repository's results/ (default: under _build/PROFILE/)")
     args = parser.parse_args(argv)
     if args.command == "list":
-        for c in CHAPTERS:
-            print(f"{c:12s} {chapter_path(c).relative_to(REPO)}"
+        for c in PAGES:
+            print(f"{c:15s} {chapter_path(c).relative_to(REPO)}"
                   f"{'' if chapter_path(c).exists() else '  (missing)'}")
         return 0
+    from .book_targets import committed_profile, targets
+    from .runs.skipped import skipped_report
+    from .core.validate import InputError
+
     try:
+        validate(args.profile, args.chapters)
+        _preflight(args)
+        output, results_dir, note = targets(args.profile, committed_profile(BOOK, CHAPTERS),
+                                            REPO, args.output, args.results_dir, args.in_place)
+        if note:
+            print(note, flush=True)
         reports = run_book(args.profile, args.chapters, device=args.device,
-                           data_dir=args.data_dir, results_dir=args.results_dir,
-                           output=args.output, train=not args.no_train,
+                           data_dir=args.data_dir, results_dir=results_dir,
+                           output=output, train=not args.no_train,
                            rerun=not args.no_rerun, keep_going=args.keep_going,
                            progress=not args.no_progress, log_output=args.log_output)
-    except BookError as exc:
+    except (BookError, InputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted; rerun the same command to resume (chapters already saved are kept; "
+              "runs in progress continue from their last epoch checkpoint)", file=sys.stderr)
+        return 130
     print(format_reports(reports))
+    from .runs.results import training_allowed
+
+    skipped = skipped_report(args.profile, args.data_dir, results_dir,
+                             not args.no_train and training_allowed())
+    if skipped:
+        print(skipped)
+    if note:
+        print(f"written to {output} (chapters) and {results_dir} (records), not over book/")
     return 0 if reports and all(r.status == "ok" for r in reports) else 1
 
 

@@ -153,7 +153,7 @@ def test_failure_names_chapter_and_cell_and_keeps_the_notebook(fake_book, tmp_pa
     bookdir, results = fake_book
     before = (bookdir / "intro.ipynb").read_text()
     rc = book.main(["run", "--profile", "smoke", "--chapters", "explorer", "intro",
-                    "--no-train", "--results-dir", str(results), "--no-progress"])
+                    "--no-train", "--results-dir", str(results), "--no-progress", "--in-place"])
     report = capsys.readouterr().out
     assert rc == 1
     assert "chapter 'intro' FAILED" in report
@@ -176,7 +176,8 @@ def test_failure_names_chapter_and_cell_and_keeps_the_notebook(fake_book, tmp_pa
 def test_keep_going_runs_the_rest_in_place(fake_book, tmp_path, capsys):
     bookdir, results = fake_book
     rc = book.main(["run", "--profile", "smoke", "--no-train", "--results-dir", str(results),
-                    "--chapters", "intro", "explorer", "--keep-going", "--no-progress"])
+                    "--chapters", "intro", "explorer", "--keep-going", "--no-progress",
+                    "--in-place"])
     capsys.readouterr()
     assert rc == 1
     explorer = json.loads((bookdir / "explorer.ipynb").read_text())
@@ -255,3 +256,34 @@ def test_chapters_given_twice_are_both_run(monkeypatch):
     book.main(["run", "--profile", "smoke", "--chapters", "sparsity", "intro"])
     assert seen == [["sparsity", "intro"], ["sparsity", "intro"]]
     assert book.validate("smoke", seen[0]) == ["intro", "sparsity"]
+
+
+def test_another_profile_writes_under_build_unless_in_place(fake_book, tmp_path, capsys):
+    """The fake book's chapters were made with profile "cpu": a smoke run writes its chapters
+    and records under _build/smoke/ and says so; the committed chapter is untouched."""
+    bookdir, _ = fake_book
+    before = (bookdir / "explorer.ipynb").read_text()
+    monkey_results = os.environ.pop("BNSWAP_RESULTS_DIR")
+    try:
+        rc = book.main(["run", "--profile", "smoke", "--chapters", "explorer", "--no-train",
+                        "--no-progress"])
+    finally:
+        os.environ["BNSWAP_RESULTS_DIR"] = monkey_results
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    target = tmp_path / "_build" / "smoke"
+    assert f"the executed chapters go to {target / 'book'}" in out and "--in-place" in out
+    assert (target / "book" / "explorer.ipynb").exists()
+    assert (bookdir / "explorer.ipynb").read_text() == before
+
+
+def test_widget_ids_are_numbered(tmp_path):
+    nb = _notebook("print(1)", parameters="profile = 'cpu'")
+    nb.cells[1].outputs = [nbformat.v4.new_output(
+        "display_data", data={"application/vnd.jupyter.widget-view+json": {
+            "model_id": "5f2c0e9d1a7b4c3e8d6f0a1b2c3d4e5f", "version_major": 2}})]
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nb, path)
+    book.clean_notebook(path)
+    view = json.loads(path.read_text())["cells"][1]["outputs"][0]["data"]
+    assert view["application/vnd.jupyter.widget-view+json"]["model_id"] == "0" * 32

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bnswap.book import CHAPTERS
+from bnswap.book import APPENDIX, CHAPTERS
 
 REPO = Path(__file__).resolve().parent.parent
 # Debian's chromium and chromium-driver packages (what .ci/run installs); elsewhere, whatever is
@@ -38,7 +39,8 @@ def toc_files() -> list[str]:
 
 def test_toc_lists_the_chapters_in_book_order():
     files = toc_files()
-    assert files == [f"book/{c}" for c in CHAPTERS] + ["book/references"]
+    assert files == ([f"book/{c}" for c in CHAPTERS] + ["book/glossary"]
+                     + [f"book/{p}" for p in APPENDIX] + ["book/references"])
     config = yaml.safe_load((REPO / "_config.yml").read_text())
     assert config["execute"]["execute_notebooks"] == "off"
     assert config["only_build_toc_files"] is True
@@ -176,6 +178,34 @@ def test_chapter_page_loads_with_figures_and_colab_link(browser, server, chapter
     links = {a.get_attribute("href") for a in
              browser.find_elements("css selector", 'a[href*="colab.research.google.com"]')}
     assert COLAB.format(chapter) in links, links
+    assert not _script_errors(browser)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_page_has_its_how_to_run_box_and_takeaways(site, chapter):
+    html = (site / "book" / f"{chapter}.html").read_text()
+    assert re.search(r'<div class="[^"]*admonition[^"]*">\s*<p class="admonition-title">How to '
+                     r'run this chapter</p>', html), "the how-to-run box renders as an admonition"
+    assert 'id="key-takeaways"' in html and 'id="exercises"' in html
+
+
+@pytest.mark.parametrize("page", [*APPENDIX, "glossary"])
+def test_appendix_page_is_built_with_its_downloads(site, page):
+    html = (site / "book" / f"{page}.html").read_text()
+    downloads = re.findall(r'<a class="[^"]*\bdownload\b[^"]*"[^>]*href="([^"]+)"', html)
+    if page == "downloads":
+        assert len(downloads) == 2, downloads
+    for href in downloads:
+        assert (site / "book" / href).resolve().is_file(), href
+    if page == "glossary":
+        assert re.search(r'<dl class="[^"]*glossary', html), "a Sphinx glossary"
+
+
+@pytest.mark.parametrize("page", [*APPENDIX, "glossary"])
+def test_appendix_page_loads(browser, server, page):
+    _load(browser, f"{server}/book/{page}.html")
+    assert "404" not in browser.title
+    assert browser.find_element("css selector", "article").text.strip(), "empty page"
     assert not _script_errors(browser)
 
 

@@ -20,6 +20,7 @@ import hashlib
 import io
 import os
 import tarfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -31,6 +32,8 @@ from tqdm.auto import tqdm
 
 from .paths import cache_dir, resolve_data_dir
 from .registries import CIFAR, DATASETS, HOW_TO_GET
+
+from . import validate
 
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp")
@@ -72,8 +75,14 @@ class ImageData:
 
 
 def _decode(raw: bytes, size: int | None) -> np.ndarray:
-    with Image.open(io.BytesIO(raw)) as img:
+    try:
+        img = Image.open(io.BytesIO(raw))
         img = img.convert("RGB")
+    except (OSError, ValueError, SyntaxError) as exc:  # PIL's errors for a non-image or damage
+        why = str(exc).split(" <_io.")[0]  # PIL names the in-memory buffer, not the file
+        raise validate.DataError(f"{getattr(raw, 'source', 'an image')} is not a readable image "
+                                 f"({why}); remove or replace that file") from None
+    with img:
         if size is not None and img.size != (size, size):
             w, h = img.size
             scale = size / min(w, h)
@@ -88,7 +97,7 @@ def _decode(raw: bytes, size: int | None) -> np.ndarray:
 def _stack(items: list[tuple[bytes, int]], size: int | None, desc: str) -> tuple[torch.Tensor,
                                                                                  torch.Tensor]:
     arrays = [_decode(raw, size) for raw, _ in tqdm(items, desc=f"decoding {desc}", leave=False,
-                                                    mininterval=1.0)]
+                                                    mininterval=1.0, disable=None)]
     x = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).contiguous()
     y = torch.tensor([label for _, label in items], dtype=torch.int64)
     return x, y
@@ -106,7 +115,8 @@ def _read_tar_split(archive: Path, top: str) -> dict[str, list[tuple[str, bytes]
             parts = Path(member.name).parts
             if not member.isfile() or len(parts) != 4 or parts[0] != top or not _is_image(parts[3]):
                 continue
-            out.setdefault(parts[1], []).append((parts[2], tar.extractfile(member).read()))
+            raw = validate.named(tar.extractfile(member).read(), f"{archive}:{member.name}")
+            out.setdefault(parts[1], []).append((parts[2], raw))
     return out
 
 
@@ -117,7 +127,10 @@ def _labelled(pairs: Iterable[tuple[str, bytes]], classes: list[str]) -> list[tu
 
 def _folder_pairs(root: Path) -> list[tuple[str, bytes]]:
     """``(class, bytes)`` for every image in ``root/<class>/`` (sorted, so deterministic)."""
-    return [(d.name, f.read_bytes()) for d in sorted(p for p in root.iterdir() if p.is_dir())
+    if not root.is_dir():
+        raise DatasetNotFoundError(f"{root} is missing: expected class folders under "
+                                   f"{root.parent}/train/ and {root.parent}/{root.name}/")
+    return [(d.name, validate.named(f.read_bytes(), str(f))) for d in sorted(p for p in root.iterdir() if p.is_dir())
             for f in sorted(d.rglob("*")) if f.is_file() and _is_image(f.name)]
 
 
@@ -151,13 +164,19 @@ def _from_pairs(name: str, train: list, test: list, source: str, detail: str,
     if not train or not test:
         raise DatasetNotFoundError(f"{name}: no {'training' if not train else 'test'} images "
                                    f"found; the data directory should hold: {HOW_TO_GET[name]}")
+    validate.check_counts(name, train, test, detail, HOW_TO_GET[name])
     train_x, train_y = _stack(_labelled(train, classes), size, f"{name} train")
     test_x, test_y = _stack(_labelled(test, classes), size, f"{name} test")
     return ImageData(name, train_x, train_y, test_x, test_y, classes, source, detail)
 
 
 def _cifar_jpeg_archive(name: str, archive: Path) -> ImageData:
-    splits = _read_tar_split(archive, name)
+    try:
+        splits = _read_tar_split(archive, name)
+    except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
+        raise validate.DataError(f"{archive} is not a readable .tar.gz ({type(exc).__name__}: "
+                                 f"{exc}); it may be truncated: replace it with a complete copy"
+                                 ) from None
     if "train" not in splits or "test" not in splits:
         raise ValueError(f"{archive} does not hold {name}/train and {name}/test class folders")
     detail = (f"JPEG copy (quality ~75) of {name} from {archive.name}, sha256 "
@@ -188,12 +207,13 @@ def _cifar_torchvision(name: str, root: Path, download: bool) -> ImageData:
 
 
 def _tiny_imagenet(root: Path) -> ImageData:
-    train = [(d.name, f.read_bytes()) for d in sorted((root / "train").iterdir()) if d.is_dir()
-             for f in sorted((d / "images").iterdir()) if _is_image(f.name)]
     try:
+        train = [(d.name, validate.named(f.read_bytes(), str(f)))
+                 for d in sorted((root / "train").iterdir()) if d.is_dir()
+                 for f in sorted((d / "images").iterdir()) if _is_image(f.name)]
         annotations = (root / "val" / "val_annotations.txt").read_text().splitlines()
         label_of = dict(line.split("\t")[:2] for line in annotations if line.strip())
-        test = [(label_of[f.name], f.read_bytes())
+        test = [(label_of[f.name], validate.named(f.read_bytes(), str(f)))
                 for f in sorted((root / "val" / "images").iterdir()) if _is_image(f.name)]
     except (OSError, KeyError) as exc:  # a missing file, or an image the annotations omit
         raise DatasetNotFoundError(f"tiny_imagenet: {root} is incomplete ({exc!r}); "
@@ -246,12 +266,15 @@ def _normalisation(x: torch.Tensor, whole_below: int = 2**27
 
 def _cache_key(kind: str, path: Path, imagenet_size: int) -> str:
     """Names a source's cache entry: an archive by its content hash, torchvision's original CIFAR
-    by name, and a folder by its resolved location (so two data directories never share one)."""
+    by name, and a folder by its location and content (:func:`bnswap.source_digest.folder_digest`:
+    two data directories never share one, and a changed folder is converted again)."""
     if kind == "archive":
         return f"jpeg-{_sha256(path)[:12]}"
     if kind == "torchvision":
         return "original"
-    where = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
+    from .source_digest import folder_digest
+
+    where = folder_digest(path.parent if kind in ("folder", "tiny", "imagenet") else path)
     prefix = {"folder": "jpeg-folder", "tiny": "folder", "imagenet": f"folder{imagenet_size}"}
     return f"{prefix[kind]}-{where}"
 
@@ -294,7 +317,8 @@ def load_dataset(name: str, data_dir: str | os.PathLike | None = None, download:
     """
     if name not in DATASETS:
         raise ValueError(f"unknown dataset {name!r}; choose one of: {', '.join(DATASETS)}")
-    root = resolve_data_dir(data_dir)
+    root = validate.check_data_dir(resolve_data_dir(data_dir))
+    validate.check_writable_dir(cache_dir(), "cache folder", "BNSWAP_CACHE_DIR")
     looked: list[str] = []
     for kind, path in _candidates(name, root):
         cpath = _cache_path(name, _cache_key(kind, path, imagenet_size))

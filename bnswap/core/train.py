@@ -24,8 +24,10 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
+from . import interrupt
 from .allocator import keep_freed_memory
 from .augment import Normalizer, eval_batches, random_crop_flip
+from .checkpoint import load_checkpoint
 from .data import ImageData, save_atomic, stratified_subset
 from .metrics import Capture, gradient_scales, measure
 from .models import build_model
@@ -173,17 +175,17 @@ def train(spec: RunSpec, data: ImageData, device: str | torch.device = "cpu",
     history: list[dict] = []
     start_epoch, elapsed = 0, 0.0
     ckpt = Path(checkpoint) if checkpoint else None
-    if ckpt and ckpt.exists():
-        state = torch.load(ckpt, map_location=device, weights_only=False)
-        if state.get("key") == spec.key():
-            model.load_state_dict(state["model"])
-            opt.load_state_dict(state["optimizer"])
-            history, start_epoch, elapsed = state["history"], state["epoch"], state["elapsed"]
+    state = load_checkpoint(ckpt, spec.key(), device)
+    if state is not None:
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["optimizer"])
+        history, start_epoch, elapsed = state["history"], state["epoch"], state["elapsed"]
 
     last = spec.epochs if stop_after is None else min(spec.epochs, stop_after)
     bar = tqdm(range(start_epoch, last), desc=spec.short(), disable=not progress,
                initial=start_epoch, total=spec.epochs, leave=True)
     for epoch in bar:
+        interrupt.note(spec.short(), epoch)
         t0 = time.perf_counter()
         lr = spec.lr_at(epoch)
         for group in opt.param_groups:

@@ -4,13 +4,22 @@ loads a record or trains. The chapters read the sentences as one namespace
 (``from bnswap import render as R``): markdown (display, tables, run status), provenance (setup,
 caveats, cost, profiles, pilot), comparison (gaps against seed noise, sweeps), layers (the
 saturation chapter), tables (Tables 1, 2, 7), extended (gradients, fit, NoBN, pooling, shifted
-Tanh), precision (fp32 against bf16_mixed).
+Tanh), precision (fp32 against bf16_mixed), hyperparameters (the appendix pages: Tables 3-6
+beside each profile, a profile's size, the results download), takeaways (each chapter's claims
+by verdict).
 """
 
 from ..core.registries import DATASET_NAMES
 from .comparison import describe_gap, seed_spread_markdown, skewness_order_markdown, sweep_markdown
 from .extended import (blocks_after_pooling, fit_markdown, gradient_markdown, learning_markdown,
                        nobn_markdown, pooling_markdown, shifted_tanh_markdown)
+from .hyperparameters import (RECORD_FIELDS, SCOREBOARD_FIELDS, TRAIN_IMAGES, csv_text,
+                              download_summary_markdown, experiment_labels, experiment_size,
+                              experiment_size_markdown, hyperparameter_rows,
+                              hyperparameters_markdown, lr_changes, lr_changes_markdown,
+                              profile_settings_markdown, record_rows, schedule_markdown,
+                              schedule_rows, scoreboard_rows, size_ratio_markdown, total_size,
+                              train_images, write_csv)
 from .layers import channel_summary, saturation_blocks_markdown, saturation_summary
 from .markdown import markdown_table, run_command, show, status_markdown
 from .precision import precision_markdown
@@ -19,6 +28,7 @@ from .provenance import (caveats_markdown, cost_by_arch_markdown, cost_markdown,
                          pilot_summary_markdown, profiles_markdown, setup_markdown)
 from .tables import (activation_gains_markdown, dataset_instructions, depth_markdown,
                      table1_gaps_markdown, table1_markdown, table2_markdown)
+from .takeaways import takeaways_markdown, verdict_groups
 
 __all__ = [
     "DATASET_NAMES", "describe_gap", "seed_spread_markdown", "skewness_order_markdown",
@@ -31,4 +41,10 @@ __all__ = [
     "pilot_markdown", "pilot_summary_markdown", "profiles_markdown", "setup_markdown",
     "activation_gains_markdown", "dataset_instructions", "depth_markdown",
     "table1_gaps_markdown", "table1_markdown", "table2_markdown",
+    "TRAIN_IMAGES", "hyperparameter_rows", "hyperparameters_markdown", "lr_changes",
+    "lr_changes_markdown", "schedule_rows", "schedule_markdown", "profile_settings_markdown",
+    "train_images", "experiment_size", "total_size", "experiment_size_markdown",
+    "size_ratio_markdown", "RECORD_FIELDS", "SCOREBOARD_FIELDS", "experiment_labels",
+    "record_rows", "scoreboard_rows", "csv_text", "write_csv", "download_summary_markdown",
+    "verdict_groups", "takeaways_markdown",
 ]

@@ -18,6 +18,9 @@ from ..findings.stats import signed
 from .explorer_html import TEMPLATE
 from .figure import new_figure
 from .markdown import markdown_table
+from .stable import stable_figures
+
+stable_figures()  # the same figure, the same PNG bytes (see bnswap.render.stable)
 
 if TYPE_CHECKING:
     import ipywidgets

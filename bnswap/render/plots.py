@@ -25,6 +25,9 @@ from ..findings.synthetic import sparsity_of
 from ..runs.experiments import HEADLINE_CAPTURES
 from .figure import COLORS, CYCLE, METRIC_LABELS, color, new_figure, not_run, show  # noqa: F401
 from .illustrations import activation_shapes
+from .stable import stable_figures
+
+stable_figures()  # the same figure, the same PNG bytes (see bnswap.render.stable)
 
 # ``show`` and ``new_figure`` are the chapters' P.show and P.new_figure.
 

@@ -90,9 +90,16 @@ class Store:
 
     def records(self) -> Iterable[dict]:
         """Every record of the store, in key order. A corrupt one raises
-        :class:`CorruptRecordError` naming its file: it is never skipped silently."""
-        for path in sorted(self.root.glob("*.json")):
+        :class:`CorruptRecordError` naming its file: it is never skipped silently. A file whose
+        name is not a record key (``notes.json``) is not a record: it is skipped with a warning."""
+        for path in self.record_paths():
             yield read_record(path)
+
+    def record_paths(self, prefix: str = "") -> list[Path]:
+        """The record files whose key starts with ``prefix``, in key order (others warned of)."""
+        from .store_files import record_files
+
+        return record_files(self.root, prefix)
 
 
 def read_record(path: Path) -> dict:
@@ -100,6 +107,9 @@ def read_record(path: Path) -> dict:
         record = json.loads(Path(path).read_text())
     except (OSError, json.JSONDecodeError) as exc:
         raise CorruptRecordError(f"record {path} is unreadable ({exc}); delete it to re-run") from exc
+    if not isinstance(record, dict) or not isinstance(record.get("spec"), dict):
+        raise CorruptRecordError(f"record {path} holds {type(record).__name__} JSON, not a record "
+                                 f"(an object with a spec); delete it to re-run")
     body = {k: v for k, v in record.items() if k != "checksum"}
     if record.get("checksum") != _checksum(body):
         raise CorruptRecordError(f"record {path} fails its checksum; delete it to re-run")
@@ -124,21 +134,45 @@ def run_or_load(spec: RunSpec, load_data: Callable[[], "object"], *, store: Stor
     Importing this module needs no torch: the trainer (:mod:`bnswap.core.train`) is imported
     here, when a run must be trained.
     """
-    from ..core.train import DivergedError, train
-
     store = store or Store()
     record = store.load(spec)
     if record is not None:
         return record
+    _refuse_untrainable(spec, store)
+    from .lock import run_lock
+
+    with run_lock(store.root, spec.key(), spec.short()) as waited:
+        record = store.load(spec) if waited else None
+        if record is not None:
+            return record
+        return _train_and_save(spec, load_data, store, device, progress, profile, checkpoint_dir)
+
+
+def _refuse_untrainable(spec: RunSpec, store: Store) -> None:
+    """Raise when ``spec`` may not be trained here: training is off, or the store is no folder
+    this process can write to (checked before any data is loaded)."""
+    from ..core.validate import check_writable_dir
+
     if not training_allowed():
         raise MissingRecordError(
             f"no record for {spec.short()} ({store.path(spec).name} in {store.root}) and "
             f"BNSWAP_NO_TRAIN is set: unset BNSWAP_NO_TRAIN to train it, or train the experiment "
             f"that lists it (`python -m bnswap experiment NAME --profile {spec.profile}`; "
             f"`python -m bnswap list` names them)")
+    check_writable_dir(store.root, "results folder", "--results-dir or BNSWAP_RESULTS_DIR")
+
+
+def _train_and_save(spec: RunSpec, load_data: Callable[[], "object"], store: Store, device: str,
+                    progress: bool, profile: dict | None,
+                    checkpoint_dir: str | os.PathLike | None) -> dict:
+    from .health import result_problem
+    from .reproduce import reproduction
+    from ..core.train import DivergedError, train
+
     data = load_data()
     ckpt = checkpoint_path(spec, checkpoint_dir)
-    base = {"profile": profile or {"name": spec.profile}, "data": data.provenance()}
+    base = {"profile": profile or {"name": spec.profile}, "data": data.provenance(),
+            "reproduce": reproduction(spec, device)}
     try:
         result = train(spec, data, device=device, checkpoint=ckpt, progress=progress)
     except DivergedError as exc:
@@ -146,6 +180,11 @@ def run_or_load(spec: RunSpec, load_data: Callable[[], "object"], *, store: Stor
         ckpt.unlink(missing_ok=True)
         return record
     result.pop("model")  # the trained module is not part of a record
+    problem = result_problem(result)
+    if problem:
+        record = store.save(spec, {**base, "status": "failed", "error": f"{spec.short()}: {problem}"})
+        ckpt.unlink(missing_ok=True)
+        return record
     record = store.save(spec, {**base, "status": "complete", **result})
     ckpt.unlink(missing_ok=True)  # the record is written (atomically): the checkpoint is spent
     return record

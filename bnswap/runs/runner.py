@@ -23,6 +23,19 @@ from .profiles import PROFILES, Profile, get_profile
 from .results import Store, checkpoint_path, run_or_load, training_allowed
 
 
+DEFAULT_CPU_THREADS = 1
+"""Torch threads per run on a CPU unless ``--threads`` says otherwise: every committed record
+was made with 1 thread, and a run's numbers depend on the thread count."""
+
+
+def threads_for(device: str | None, threads: int | None) -> int | None:
+    """``threads`` if given, else :data:`DEFAULT_CPU_THREADS` on a CPU (None elsewhere: torch's
+    default)."""
+    if threads is not None:
+        return threads
+    return DEFAULT_CPU_THREADS if (device or "cpu").split(":")[0] == "cpu" else None
+
+
 @dataclass(frozen=True)
 class RunOptions:
     device: str = "cpu"
@@ -34,10 +47,11 @@ class RunOptions:
 
 def run_one(spec: RunSpec, profile: Profile, opts: RunOptions) -> dict:
     """The record of ``spec`` (trained if missing)."""
-    if opts.threads:
+    threads = threads_for(opts.device, opts.threads)
+    if threads:
         import torch
 
-        torch.set_num_threads(opts.threads)
+        torch.set_num_threads(threads)
     return run_or_load(spec, partial(_load_dataset, spec.dataset, opts.data_dir),
                        store=Store(opts.results_dir), device=opts.device, progress=opts.progress,
                        profile=profile.to_dict())
@@ -54,6 +68,7 @@ def _die_with_parent(parent: int) -> None:
     """Pool initializer: on Linux, ask the kernel to send SIGTERM to this worker when the process
     that started it dies, however it dies (even SIGKILL), so that no orphaned run keeps training.
     Elsewhere a no-op. An interrupted run loses at most its current epoch (checkpoints resume it)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent reports it, then ends us
     if sys.platform.startswith("linux"):
         pr_set_pdeathsig = 1
         libc = ctypes.CDLL(None, use_errno=True)
@@ -126,10 +141,16 @@ def collect(name: str, profile: str, opts: RunOptions | None = None, train: bool
     opts = opts or RunOptions()
     prof = get_profile(profile)
     pairs = get_experiment(name).expand(prof)
+    store = Store(opts.results_dir)
     if train and training_allowed():
-        records = run_specs([spec for _, spec in pairs], prof, opts, jobs)
+        from .skipped import dataset_available
+
+        # runs whose dataset is not here (Tiny ImageNet, ImageNet) stay "not run"; the book's
+        # report says so at its end
+        usable = [spec for _, spec in pairs if dataset_available(spec.dataset, opts.data_dir)]
+        trained = dict(zip(usable, run_specs(usable, prof, opts, jobs)))
+        records = [trained[spec] if spec in trained else store.load(spec) for _, spec in pairs]
     else:
-        store = Store(opts.results_dir)
         records = [store.load(spec) for _, spec in pairs]
     return [(run, spec, rec) for (run, spec), rec in zip(pairs, records)]
 

@@ -1,4 +1,4 @@
-"""Training precision (bnswap.precision): what runs in bf16, what stays fp32, and how far a
+"""Training precision (bnswap.core.precision): what runs in bf16, what stays fp32, and how far a
 reduced-precision run may drift from fp32."""
 
 from __future__ import annotations

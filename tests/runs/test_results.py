@@ -205,3 +205,15 @@ def test_training_queue_resumes_interrupted_runs_first(tmp_path, monkeypatch) ->
     assert checkpoint_path(specs[3]) == tmp_path / "cache" / "checkpoints" / f"{specs[3].key()}.pt"
     queue = training_queue(specs + [specs[0]], store)
     assert [s.seed for s in queue] == [3, 4, 0, 2]
+
+
+def test_committed_records_are_named_by_their_specs_key() -> None:
+    """No change to RunSpec may change a key: every committed record's file name is the hash of
+    the spec it holds, and each is read back intact."""
+    from bnswap.runs.results import DEFAULT_DIR, read_record
+
+    paths = sorted(DEFAULT_DIR.glob("*.json"))
+    assert paths, "no committed records"
+    for path in paths:
+        record = read_record(path)
+        assert RunSpec.from_dict(record["spec"]).key() == path.stem == record["key"], path
