@@ -10,6 +10,11 @@ Chapters train only what the results store lacks. A chapter that trained somethi
 second time (unless ``--no-rerun``), so that its saved outputs hold no training logs or progress
 bars and match what ``pytest --nbval`` reproduces from the stored records.
 
+The committed chapters were made with one profile (their ``profile`` parameter, ``cpu``): a run
+with another profile writes its chapters and records under ``_build/<profile>/`` unless
+``--in-place`` (:mod:`bnswap.book_targets`), and the report ends with the runs that were not
+trained and why (:mod:`bnswap.skipped`). Outputs are byte-stable (:mod:`bnswap.stable`).
+
 Notebooks are written in place (or into ``--output``) only when they succeed, with papermill's
 timing metadata and the ipywidgets state removed so that reruns do not churn. The injected values
 are written into each chapter's own parameters cell, except that ``train_missing`` is always
