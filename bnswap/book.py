@@ -13,7 +13,7 @@ bars and match what ``pytest --nbval`` reproduces from the stored records.
 The committed chapters were made with one profile (their ``profile`` parameter, ``cpu``): a run
 with another profile writes its chapters and records under ``_build/<profile>/`` unless
 ``--in-place`` (:mod:`bnswap.book_targets`), and the report ends with the runs that were not
-trained and why (:mod:`bnswap.skipped`). Outputs are byte-stable (:mod:`bnswap.stable`).
+trained and why (:mod:`bnswap.runs.skipped`). Outputs are byte-stable (:mod:`bnswap.render.stable`).
 
 Notebooks are written in place (or into ``--output``) only when they succeed, with papermill's
 timing metadata and the ipywidgets state removed so that reruns do not churn. The injected values
