@@ -1,8 +1,8 @@
 """The appendix pages' computed tables: the paper's hyperparameters (Tables 3-6) beside what each
 profile runs, the size of the ``full`` profile, and the results download (CSV files).
 
-Everything here is read off :mod:`bnswap.experiments` (``HYPERPARAMETERS``, ``SCHEDULE``,
-``PROFILES``, :meth:`Profile.apply`), the results store and the scoreboard, so the pages change
+Everything here is read off :mod:`bnswap.runs.experiments` (``HYPERPARAMETERS``, ``SCHEDULE``)
+and :mod:`bnswap.runs.profiles` (``PROFILES``, :meth:`Profile.apply`), the results store and the scoreboard, so the pages change
 when the definitions or the records do. Tables are split by dataset or topic so each fits a
 narrow text column.
 """
@@ -288,7 +288,7 @@ def record_rows(records: Iterable[dict]) -> list[dict]:
 
 
 def scoreboard_rows(by_profile: Mapping[str, Sequence]) -> list[dict]:
-    """Scoreboard rows (:class:`bnswap.scoreboard.Row`) per profile as dicts, in profile order
+    """Scoreboard rows (:class:`bnswap.render.scoreboard.Row`) per profile as dicts, in profile order
     and the paper's claim order within a profile."""
     return [{"profile": p, "claim": r.claim, "section": r.section, "paper": r.paper,
              "ours": r.ours, "verdict": r.verdict}
