@@ -12,7 +12,8 @@ import nbformat
 import pytest
 import yaml
 
-from bnswap import book, report as R
+from bnswap import book
+from bnswap import render as R
 
 REPO = Path(__file__).resolve().parent.parent
 DOWNLOADS = {"bnswap_records.csv": R.RECORD_FIELDS, "bnswap_scoreboard.csv": R.SCOREBOARD_FIELDS}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fake_records import PROFILE, as_saved, make_record
 
-from bnswap import report as R
+from bnswap import render as R
 from bnswap.render.scoreboard import Row
 from bnswap.runs.experiments import EXPERIMENTS, HYPERPARAMETERS, SCHEDULE, paper_spec
 from bnswap.runs.profiles import PROFILES, get_profile
