@@ -43,7 +43,8 @@ def prepare_model(model: nn.Module, precision: str) -> nn.Module:
     """For ``bf16_mixed``: make every conv and linear layer hand fp32 to what follows it (a
     forward hook; a no-op outside autocast, where the output is already fp32). Other modes leave
     the model as it is. Returns ``model``."""
-    if reduced(precision) and precision == "bf16_mixed":
+    reduced(precision)  # refuses an unknown precision
+    if precision == "bf16_mixed":
         for module in model.modules():
             if isinstance(module, (nn.Conv2d, nn.Linear)):
                 module.register_forward_hook(_to_fp32)

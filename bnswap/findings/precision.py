@@ -8,7 +8,6 @@ errors, from the two groups' sample standard deviations).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from ..core.registries import COMPARED_ORDERS
@@ -44,7 +43,6 @@ def precision_gaps(runs: Runs, reduced: str = "bf16_mixed") -> list[PrecisionGap
         a, b = groups.get((order, "fp32"), []), groups.get((order, reduced), [])
         for name, metric in METRICS:
             sa, sb = (measure_of(metric or "accuracy")(g) for g in (a, b))
-            c = contrast([(1.0, sb), (-1.0, sa)])
-            noise = NOISE_Z * c.se if math.isfinite(c.se) else math.nan
-            gaps.append(PrecisionGap(order, name, sa, sb, c.value if c.n else math.nan, noise))
+            c = contrast([(1.0, sb), (-1.0, sa)])  # value and se are nan where a side is missing
+            gaps.append(PrecisionGap(order, name, sa, sb, c.value, NOISE_Z * c.se))
     return gaps
