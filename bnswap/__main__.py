@@ -63,6 +63,10 @@ def cmd_list(a: argparse.Namespace) -> None:
 def cmd_experiment(a: argparse.Namespace) -> None:
     checks.check_experiment_datasets(a.name, a.profile, a.dataset)
     pairs = run_experiments(a.name, a.profile, _opts(a), a.jobs, a.dataset, a.precision)
+    for name in a.name:
+        if not EXPERIMENTS[name].runs:
+            print(f"{name}: nothing to train (its claims are computed when the scoreboard is "
+                  "made)")
     for run, record in pairs:
         print(_summary(f"{run.label} s{record['spec']['seed']}", record))
     checks.exit_if_failed([record for _, record in pairs])

@@ -109,12 +109,18 @@ def sweep_like_paper(run, spec):
     return make_record(spec, acc=30 + 1000 * v, spars=0.7 + 200 * v, train_loss=LEARNED)
 
 
+# Figure 9: Swap's skewness is front-heavy and reaches further back on CIFAR-100.
+FIGURE9_SKEW = {"cifar10": [2.0] * 3 + [0.2] * 7, "cifar100": [2.0] * 5 + [0.2] * 5}
+
+
 def table1_like_paper(run, spec):
     if run.tags["dataset"] not in ("cifar10", "cifar100"):
         return None
     t = paper("table1")
+    swap_tanh = run.tags["order"] == "swap" and run.tags["activation"] == "tanh"
     return make_record(spec, acc=t[(run.tags["dataset"], run.tags["arch"], run.tags["activation"],
-                                    run.tags["order"])] - 30, train_loss=LEARNED)
+                                    run.tags["order"])] - 30, train_loss=LEARNED,
+                       skew=FIGURE9_SKEW[run.tags["dataset"]] if swap_tanh else None)
 
 
 def table2_like_paper(run, spec):
@@ -122,6 +128,11 @@ def table2_like_paper(run, spec):
     dsk = paper("table2_delta_skewness")[run.tags["activation"]]
     return make_record(spec, acc=acc, skew=0.2 + (dsk if run.tags["order"] == "swap" else 0),
                        train_loss=LEARNED)
+
+
+def shifted_like_paper(run, spec):
+    """The asymmetric Tanh beats the headline's plain Tanh Convention (30 %, skewness 0.2)."""
+    return make_record(spec, acc=32.0, skew=0.8, train_loss=LEARNED)
 
 
 def depth_like_paper(run, spec):
@@ -134,4 +145,5 @@ def all_like_paper():
             "affine_sweep": fake_runs("affine_sweep", sweep_like_paper),
             "table1": fake_runs("table1", table1_like_paper),
             "table2": fake_runs("table2", table2_like_paper),
-            "depth": fake_runs("depth", depth_like_paper)}
+            "shifted_tanh": fake_runs("shifted_tanh", shifted_like_paper),
+            "depth": fake_runs("depth", depth_like_paper), "analytic": []}

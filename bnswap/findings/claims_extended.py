@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import math
 
-from ..core.registries import (ACTIVATION_NAMES, BOUNDED_ODD, COMPARED_ORDERS, DATASETS,
-                               TABLE1_ACTIVATIONS, TABLE1_ARCHS, arch_name)
+from ..core.registries import (ACTIVATION_NAMES, BOUNDED_ODD, COMPARED_ORDERS, DATASET_INFO,
+                               DATASETS, TABLE1_ACTIVATIONS, TABLE1_ARCHS, arch_name)
 from .claims import Context, Finding
 from .compare import (gain_difference, swap_minus_convention, sweep_correlations, table1_gaps,
                       table1_groups)
 from .paper import paper, swap_gain
-from .records import accuracy, average_skewness, by_label, group_by
-from .verdicts import verdict_best, verdict_correlation, verdict_difference
+from .records import (accuracy, asymmetry_depth, average_skewness, by_label, front_lead,
+                      group_by)
+from .verdicts import verdict_best, verdict_correlation, verdict_difference, verdict_small
 
 SWEEPS = {"beta_sweep": ("wd_beta", "skewness", -1), "affine_sweep": ("wd_affine", "sparsity", +1)}
 """Per sweep (Figures 5, 7): the swept tag, the layer metric, and the sign the paper reports for
@@ -34,7 +35,8 @@ def sweep(ctx: Context, name: str) -> Finding:
 
 
 def table1(ctx: Context, name: str) -> list[Finding]:
-    """Section 7.1, Table 1: per dataset, Swap's gain for Tanh, and that it exceeds ReLU's."""
+    """Section 7.1, Table 1: per dataset, Swap's gain for Tanh, that it exceeds ReLU's, and that
+    ReLU's change is small."""
     runs = ctx.runs(name)
     groups = table1_groups(runs)
     gaps = {(g.dataset, g.arch, g.activation): g for g in table1_gaps(runs, ctx.noise)}
@@ -48,6 +50,7 @@ def table1(ctx: Context, name: str) -> list[Finding]:
                                   noise=ctx.noise)
             parts.append(verdict_difference(tanh.ours, tanh.paper))
             parts.append(verdict_difference(did, tanh.paper - relu.paper))
+            parts.append(verdict_small(relu.ours, relu.paper))
             n[arch] = min(accuracy(groups.get((ds, arch, a, o), [])).n
                           for a in TABLE1_ACTIVATIONS for o in COMPARED_ORDERS)
         used = {f"{arch_name(a)} {ACTIVATION_NAMES[act]} {o}": groups.get((ds, a, act, o), [])
@@ -58,6 +61,49 @@ def table1(ctx: Context, name: str) -> list[Finding]:
                       for act in TABLE1_ACTIVATIONS}, "n": n},
             runs=[t for t in runs if t[0].tags.get("dataset") == ds], scope=ds))
     return findings
+
+
+FIGURE9_DATASETS = ("cifar10", "cifar100")
+"""Figure 9's datasets that the scoreboard compares (fewer classes first); the paper's Tiny
+ImageNet and ImageNet panels need datasets this project does not train on by default."""
+
+
+def figure9(ctx: Context, name: str) -> Finding:
+    """Section 7.1, Figure 9: Swap's asymmetry starts in the front layers (first third of the
+    blocks more skewed than the last third) and reaches deeper on CIFAR-100 than on CIFAR-10
+    (:func:`bnswap.findings.records.skewness_depth`); Table 1's Swap VGG16 with Tanh."""
+    groups = table1_groups(ctx.runs(name))
+    arch, act = TABLE1_ARCHS[0], TABLE1_ACTIVATIONS[0]
+    swap = {ds: groups.get((ds, arch, act, "swap"), []) for ds in FIGURE9_DATASETS}
+    lead = {ds: ctx.noise.contrast([(1, front_lead(recs))], front_lead)
+            for ds, recs in swap.items()}
+    depth = {ds: asymmetry_depth(recs) for ds, recs in swap.items()}
+    fewer, more = FIGURE9_DATASETS
+    deeper = ctx.noise.contrast([(1, depth[more]), (-1, depth[fewer])], asymmetry_depth)
+    parts = [verdict_difference(lead[ds], 1.0, sized=False) for ds in FIGURE9_DATASETS]
+    parts.append(verdict_difference(deeper, 1.0, sized=False))
+    used = {f"{DATASET_INFO[ds].display} {arch_name(arch)} {ACTIVATION_NAMES[act]} Swap": recs
+            for ds, recs in swap.items()}
+    return ctx.finding("figure9", name, parts, used,
+                       {"lead": lead, "depth": depth, "deeper": deeper, "arch": arch,
+                        "activation": act, "datasets": FIGURE9_DATASETS})
+
+
+def shifted_tanh(ctx: Context, name: str) -> Finding:
+    """NeurIPS version: a Tanh shifted to be asymmetric, tanh(x - 1) + tanh(1) (our
+    parametrisation, :mod:`bnswap.core.activations`), beats plain Tanh in the Convention order,
+    with more skewed channels. Plain Tanh is the headline's Convention."""
+    shifted = by_label(ctx.runs(name)).get("shifted_tanh convention", [])
+    plain = ctx.headline.get("Convention", [])
+    acc = ctx.noise.contrast([(1, accuracy(shifted)), (-1, accuracy(plain))], accuracy)
+    skew = ctx.noise.contrast([(1, average_skewness(shifted)), (-1, average_skewness(plain))],
+                              average_skewness)
+    parts = [verdict_difference(acc, 1.0, sized=False),
+             verdict_difference(skew, 1.0, sized=False)]
+    return ctx.finding("shifted_tanh", name, parts,
+                       {"Shifted Tanh Convention": shifted, "Tanh Convention": plain},
+                       {"shifted": accuracy(shifted), "plain": accuracy(plain), "gap": acc,
+                        "skew_gap": skew})
 
 
 def table2(ctx: Context, name: str) -> list[Finding]:

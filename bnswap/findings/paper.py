@@ -73,6 +73,12 @@ PAPER: dict[str, Cited] = {
                               "%"),
     # Appendix A.3
     "uniform_saturation": Cited(0.5, "Appendix A.3", "saturation of a uniform distribution"),
+    # Section 5.2, Appendix A.10: Theorems 1.1-1.5 prove five of Hurley & Rickard's six criteria
+    # (scaling, rising tide, cloning, Bill Gates, babies); Robin Hood is the one left.
+    "hurley_rickard_met": Cited(5, "Section 5.2, Appendix A.10",
+                                "Hurley & Rickard criteria the sparsity metric meets (of 6)"),
+    "hurley_rickard_missed": Cited("Robin Hood (D1)", "Appendix A.10",
+                                   "the criterion without a proof"),
     # Setup (Section 2, Appendix A.1)
     "epochs": Cited(200, "Appendix A.1, Tables 3-6", "training epochs (CIFAR)"),
     "seeds": Cited(3, "Section 2", "random seeds per configuration (all but ImageNet)"),

@@ -252,6 +252,34 @@ def max_saturation(records: Sequence[dict]) -> Stat:
     return max_metric(records, "saturation")
 
 
+def skewness_depth(record: dict) -> float:
+    """How deep a run's asymmetry reaches (Figure 9): the skewness-weighted mean depth of its
+    blocks, block l of L at depth l / L, so 1 means all skewness sits in the last block."""
+    k = layer_values(record, "skewness")
+    depth = np.arange(1, k.size + 1) / k.size
+    keep = np.isfinite(k)
+    total = float(k[keep].sum())
+    return float((depth[keep] * k[keep]).sum() / total) if total > 0 else math.nan
+
+
+def skewness_front_lead(record: dict) -> float:
+    """Mean skewness of the first third of a run's blocks minus that of the last third
+    (Figure 9: asymmetry starts in the front layers)."""
+    k = layer_values(record, "skewness")
+    third = max(1, k.size // 3)
+    return float(np.nanmean(k[:third]) - np.nanmean(k[-third:]))
+
+
+def asymmetry_depth(records: Sequence[dict]) -> Stat:
+    """:func:`skewness_depth` over seeds."""
+    return aggregate(skewness_depth(r) for r in records)
+
+
+def front_lead(records: Sequence[dict]) -> Stat:
+    """:func:`skewness_front_lead` over seeds."""
+    return aggregate(skewness_front_lead(r) for r in records)
+
+
 def early_train_loss(records: Sequence[dict]) -> Stat:
     """Mean training loss over each run's early epochs (Appendix A.8), over seeds."""
     def early(history: Sequence[dict]) -> float:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Callable, Mapping
 
 from ..runs.experiments import SCOREBOARD_EXPERIMENTS
-from . import claims as C, claims_extended as X
+from . import claims as C, claims_analytic as A, claims_extended as X
 from .claims import Context, Finding
 from .records import Runs
 
@@ -25,8 +25,13 @@ CLAIMS: tuple[tuple[str, str, Claim], ...] = (
     ("headline", "extended", C.gradients),
     ("headline", "extended", C.learning_curves),
     ("table1", "extended", X.table1),
+    ("table1", "extended", X.figure9),
     ("table2", "extended", X.table2),
+    ("shifted_tanh", "extended", X.shifted_tanh),
     ("depth", "extended", X.depth),
+    ("analytic", "saturation", A.uniform_saturation),
+    ("analytic", "asymmetry", A.tanh_skewness),
+    ("analytic", "sparsity", A.hurley_rickard),
 )
 """Per claim (or group of claims): its experiment (one of :data:`SCOREBOARD_EXPERIMENTS`), the
 chapter that discusses it (saturation, asymmetry, sparsity or extended) and its function."""

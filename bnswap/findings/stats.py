@@ -104,6 +104,8 @@ class Contrast:
     value: float
     se: float        # standard error (nan unless every term has >= 2 seeds)
     n: int           # smallest n among the terms (0: something is not run)
+    borrowed: bool = False
+    """Whether a single-seed term's spread was borrowed (:func:`noisy_contrast`)."""
 
 
 def contrast(terms: Sequence[tuple[float, Stat]]) -> Contrast:
@@ -157,7 +159,7 @@ def noisy_contrast(terms: Sequence[tuple[float, Stat]], noise_sd: float) -> Cont
         return c
     sd = [s.std if s.n >= 2 and math.isfinite(s.std) else noise_sd for _, s in terms]
     se = math.sqrt(sum((coef * d) ** 2 / s.n for (coef, s), d in zip(terms, sd)))
-    return Contrast(c.value, se, c.n)
+    return Contrast(c.value, se, c.n, borrowed=True)
 
 
 def signed(x: float, digits: int = 2) -> str:

@@ -23,28 +23,76 @@ NOT_COMPARABLE, INCOMPLETE, NOT_RUN = "not comparable", "incomplete", "not run"
 VERDICTS = (REPRODUCED, DIRECTION, INCONCLUSIVE, NOT_REPRODUCED, NOT_COMPARABLE, INCOMPLETE,
             NOT_RUN)
 """Every verdict, strongest first; a part of a claim gets one of the first four or *not run*."""
-HALF = 0.5          # an effect counts as reproduced at >= HALF of the paper's size
+SIZE_FACTOR = 2.0   # an effect within this factor of the paper's, either way, is its size
+HALF = 1 / SIZE_FACTOR  # the smallest reproduced size, as a fraction of the paper's
 STRONG_R = 0.5      # |r| for a reproduced correlation
 WEAK_R = 0.2        # |r| below which a correlation counts as absent
 SYMMETRIC = 0.5     # |skewness| below this counts as (roughly) symmetric
 SIMILAR = 2.0       # two scales within this factor of each other count as "similar"
 SAME_LOSS = 1.1     # two final training losses within this factor count as "about the same"
 
+
+def _contrast(ours: Contrast | float) -> Contrast:
+    return ours if isinstance(ours, Contrast) else Contrast(float(ours), math.nan, 1)
+
+
+def would_show(ours: Contrast, paper_effect: float) -> bool:
+    """Whether our noise tells the paper's effect from ours: the two differ by more than
+    ``NOISE_Z`` standard errors of our difference (False without a standard error)."""
+    return math.isfinite(ours.se) and not within_noise(
+        Contrast(ours.value - paper_effect, ours.se, ours.n))
+
+
+def size_ratio(ours: Contrast | float, paper_effect: float) -> float:
+    """Our difference over the paper's (nan when either is missing or the paper's is zero)."""
+    c = _contrast(ours)
+    if not (math.isfinite(c.value) and math.isfinite(paper_effect) and paper_effect):
+        return math.nan
+    return c.value / paper_effect
+
+
 def verdict_difference(ours: Contrast | float, paper_effect: float, sized: bool = True) -> str:
-    """Verdict for a difference (rule "difference"). ``paper_effect``'s sign is the
-    claimed direction; with ``sized=False`` only the sign counts (the paper gives no number).
-    A right-signed difference within ``NOISE_Z`` standard errors of zero is *inconclusive*
-    (the standard error of a single-seed contrast comes from :func:`stats.noisy_contrast`)."""
-    c = ours if isinstance(ours, Contrast) else Contrast(float(ours), math.nan, 1)
+    """Verdict for a difference (rule "difference"); ``paper_effect``'s sign is the claimed
+    direction, and with ``sized=False`` only the sign counts (the paper gives no number).
+
+    Outside the noise: the paper's sign and within a factor :data:`SIZE_FACTOR` of its size,
+    *reproduced*; the right sign but smaller or larger than that, *direction only*; the wrong
+    sign, *not reproduced*. Within ``NOISE_Z`` standard errors of zero (the standard error of a
+    single-seed contrast comes from :func:`stats.noisy_contrast`): *not reproduced* when the
+    paper's size is more than ``NOISE_Z`` standard errors from ours (its effect would have
+    shown), else *inconclusive* (our noise is too large to see it).
+    """
+    c = _contrast(ours)
     if c.n == 0 or not math.isfinite(c.value):
         return NOT_RUN
+    if within_noise(c):
+        return NOT_REPRODUCED if sized and would_show(c, paper_effect) else INCONCLUSIVE
     if c.value == 0 or math.copysign(1, c.value) != math.copysign(1, paper_effect):
         return NOT_REPRODUCED
-    if within_noise(c):
-        return INCONCLUSIVE
-    if not sized or abs(c.value) >= HALF * abs(paper_effect):
+    if not sized or HALF <= size_ratio(c, paper_effect) <= SIZE_FACTOR:
         return REPRODUCED
     return DIRECTION
+
+
+def verdict_small(ours: Contrast | float, paper_effect: float) -> str:
+    """Verdict for "this difference is small" (rule "small"; Table 1's ReLU gap): ours within
+    ``NOISE_Z`` standard errors of zero, or no larger than :data:`SIZE_FACTOR` times the paper's
+    size, is *reproduced*; otherwise *not reproduced*."""
+    c = _contrast(ours)
+    if c.n == 0 or not math.isfinite(c.value):
+        return NOT_RUN
+    small = within_noise(c) or abs(c.value) <= SIZE_FACTOR * abs(paper_effect)
+    return REPRODUCED if small else NOT_REPRODUCED
+
+
+def verdict_share(hits: int, total: int) -> str:
+    """Verdict for "this holds everywhere" over ``total`` cases (rule "share"): all of them,
+    *reproduced*; more than half, *direction only*; otherwise *not reproduced*."""
+    if total <= 0:
+        return NOT_RUN
+    if hits == total:
+        return REPRODUCED
+    return DIRECTION if hits > total / 2 else NOT_REPRODUCED
 
 
 def verdict_correlation(r: float | Correlation, paper_sign: int) -> str:

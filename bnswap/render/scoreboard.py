@@ -14,49 +14,15 @@ from typing import Callable, Mapping, Sequence
 from ..core.registries import ACTIVATION_NAMES, DATASET_INFO, arch_name
 from ..findings.claims import Finding
 from ..findings.paper import paper
-from ..findings.records import LEARNED_FRACTION, Runs, is_complete
+from ..findings.records import Runs, is_complete
 from ..findings.score import score
-from ..findings.stats import NOISE_Z, Contrast, signed, within_noise
-from ..findings.verdicts import (DIRECTION, HALF, INCOMPLETE, INCONCLUSIVE, NOT_COMPARABLE,
-                                 NOT_REPRODUCED, NOT_RUN, REPRODUCED, SAME_LOSS, SIMILAR, STRONG_R,
-                                 SYMMETRIC, VERDICTS, WEAK_R, Unlearned)
+from ..findings.stats import signed
+from ..findings.verdicts import SAME_LOSS, VERDICTS, Unlearned
+from ..runs.experiments import get_experiment
+from .claim_words import EXTRA_WORDS, gap_text as _gap
+from .verdict_rules import VERDICT_RULES, rules_markdown  # noqa: F401  (the rules' home)
 from .markdown import markdown_table, run_command
 from .provenance import describe_setup, seeds_text
-
-VERDICT_RULES = [
-    ("difference", f"Our difference has the paper's sign and at least {HALF:.0%} of the paper's "
-                   f"size: **{REPRODUCED}**; same sign but smaller: **{DIRECTION}**; same sign "
-                   f"but within {NOISE_Z:g} standard errors of zero: **{INCONCLUSIVE}**. "
-                   f"Opposite sign or zero: **{NOT_REPRODUCED}**. Where the paper states only a "
-                   f"direction (no number), the right sign outside the noise is enough for "
-                   f"{REPRODUCED}. The standard error is √(Σ sd²/n) over the configurations "
-                   f"compared, sd being each one's standard deviation over seeds; a configuration "
-                   f"with a single seed is given the seed-to-seed spread of the headline "
-                   f"Convention and Swap runs of the same profile (the larger of their two sample "
-                   f"standard deviations of the same quantity). Two single-seed runs thus differ "
-                   f"within noise below {NOISE_Z:g} × spread × √2."),
-    ("correlation", f"Same sign as the paper and |r| >= {STRONG_R}: **{REPRODUCED}**; same sign "
-                    f"with {WEAK_R} <= |r| < {STRONG_R}: **{DIRECTION}**; otherwise (or fewer "
-                    f"than 3 points): **{NOT_REPRODUCED}** (Pearson r; Spearman for a swept "
-                    f"setting, whose values are unevenly spaced)."),
-    ("symmetry", f"Layer-level |skewness| of the pooled samples below {SYMMETRIC}: "
-                 f"**{REPRODUCED}**; above that but below the layer's mean channel |skewness|: "
-                 f"**{DIRECTION}**; otherwise **{NOT_REPRODUCED}**."),
-    ("best", f"The paper's best setting is also ours: **{REPRODUCED}**; among our best three: "
-             f"**{DIRECTION}**; otherwise **{NOT_REPRODUCED}**."),
-    ("similar", f"Two scales within a factor {SIMILAR:g} (two final training losses: within "
-                f"{SAME_LOSS - 1:.0%}, a factor {SAME_LOSS:g}): **{REPRODUCED}**; further "
-                f"apart, but closer than the comparison they are set against (for training "
-                f"losses: the final test losses): **{DIRECTION}**; otherwise "
-                f"**{NOT_REPRODUCED}**."),
-    ("combined", f"A claim with several parts gets its weakest part's verdict. A claim none of "
-                 f"whose runs is recorded is **{NOT_RUN}**, one with some but not all of them "
-                 f"**{INCOMPLETE}** (with our partial figure), both with the command that runs "
-                 f"them. A claim resting on a run that did not learn (final training loss not "
-                 f"at least {LEARNED_FRACTION:.0%} below ln(classes), the loss of guessing) is "
-                 f"**{NOT_COMPARABLE}**: such a run has the statistics of an untrained network."),
-]
-
 
 @dataclass
 class Row:
@@ -75,15 +41,6 @@ class Row:
 
 
 # ---- pieces of a row -----------------------------------------------------------------------------
-
-
-def _gap(c: Contrast, unit: str = "") -> str:
-    """A contrast's value with its unit ("+0.28 points"), noting when it is within seed noise
-    (:data:`NOISE_Z` standard errors); "not run" without one."""
-    if not math.isfinite(c.value):
-        return "not run"
-    noise = f" (within seed noise, {NOISE_Z:g} SE = {NOISE_Z * c.se:.2f})" if within_noise(c) else ""
-    return f"{signed(c.value)}{unit}{noise}"
 
 
 def _times(ratio: float, note: str = "") -> str:
@@ -257,7 +214,7 @@ def _table1(f: Finding) -> Words:
     elif not recorded:
         ours = "not run"
     return (f"{DATASET_INFO[ds].display}: swapping helps Tanh (VGG16, MobileNet) much more than "
-            "ReLU", "Section 7.1, Table 1", "Swap - Convention, points: " + "; ".join(paper_bits),
+            "ReLU, whose change is small", "Section 7.1, Table 1", "Swap - Convention, points: " + "; ".join(paper_bits),
             ours)
 
 
@@ -308,7 +265,7 @@ WORDS: dict[str, Callable[[Finding], Words]] = {
     "nwdbn_leans": _nwdbn_leans, "beta_sweep": _sweep, "sparsity_order": _sparsity_order,
     "affine_sweep": _sweep, "nobn": _nobn, "gradients": _gradients,
     "learning_curves": _learning_curves, "table1": _table1, "table2_gains": _table2_gains,
-    "table2_order": _table2_order, "depth": _depth,
+    "table2_order": _table2_order, "depth": _depth, **EXTRA_WORDS,
 }
 """Each claim's words, by the :attr:`~bnswap.findings.claims.Finding.claim` of its finding."""
 
@@ -320,7 +277,8 @@ def row(f: Finding, profile: str) -> Row:
     """The row of finding ``f`` under ``profile``: its words, the runs that did not learn ahead
     of our numbers, the setup of its runs and the command that trains them."""
     claim, section, paper_text, ours = WORDS[f.claim](f)
-    command = _table1_command(f, profile) if f.scope else run_command(f.experiment, profile)
+    command = (_table1_command(f, profile) if f.scope else run_command(f.experiment, profile)
+               if get_experiment(f.experiment).runs else "none: computed, nothing to train")
     return Row(claim, section, paper_text, "; ".join([unlearned_text(u) for u in f.unlearned]
                                                     + [ours]),
                _profile_text(profile, f.runs), f.verdict, command, list(f.parts), f.topic,
@@ -373,11 +331,6 @@ def tally_markdown(rows: Sequence[Row]) -> str:
     """One line counting the rows of each verdict (:func:`verdict_counts`)."""
     counts = ", ".join(f"{n} {v}" for v, n in verdict_counts(rows).items())
     return f"Tally: {counts} (of {len(rows)} claims)."
-
-
-def rules_markdown() -> str:
-    """The verdict rules (:data:`VERDICT_RULES`) as a Markdown list."""
-    return "\n".join(f"- *{name}*: {text}" for name, text in VERDICT_RULES)
 
 
 def scoreboard_markdown(rows: Sequence[Row], with_command: bool = True) -> str:

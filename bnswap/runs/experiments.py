@@ -223,10 +223,13 @@ def _depth() -> Experiment:
                       tuple(runs))
 
 
+ANALYTIC = Experiment("analytic", "Closed forms and synthetic checks of the metrics (no "
+                      "training)", "Appendices A.3, A.4, A.10", ())
+"""The claims scored by computation, not by training: an experiment without runs."""
+
 EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in (
     _pilot(), _headline(), _precision(), _beta_sweep(), _affine_sweep(), _table1(), _table2(),
-    _shifted(),
-    _depth())}
+    _shifted(), _depth(), ANALYTIC)}
 
 
 def get_experiment(name: str) -> Experiment:
@@ -237,6 +240,7 @@ def get_experiment(name: str) -> Experiment:
                          f"{', '.join(EXPERIMENTS)}") from None
 
 
-SCOREBOARD_EXPERIMENTS = ("headline", "beta_sweep", "affine_sweep", "table1", "table2", "depth")
+SCOREBOARD_EXPERIMENTS = ("headline", "beta_sweep", "affine_sweep", "table1", "table2",
+                          "shifted_tanh", "depth", "analytic")
 """The experiments whose runs the paper's claims are scored from (:mod:`bnswap.findings.claims`)."""
 
