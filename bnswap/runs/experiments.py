@@ -42,6 +42,9 @@ BETA_SWEEP_VALUES = [round(i * 1e-4, 6) for i in range(11)]
 """Weight decay on BN beta, NWDBN base (Section 2's setups, Figure 5)."""
 AFFINE_SWEEP_VALUES = [0.0, 1e-6, 5e-6, 1e-5, 5e-5, 1e-4, 5e-4]
 """Weight decay on BN gamma and beta, Swap base (Section 2's setups, Figure 7)."""
+AFFINE_LARGE_VALUES = [5e-4, 1e-3, 5e-3, 1e-2]
+"""Weight decay on BN gamma and beta beyond the Figure 7 sweep (Appendix A.9, Figure 18). The
+paper does not list its values; these are ours, starting at the sweep's last (the Swap run's)."""
 
 
 def paper_spec(arch: str, order: str, activation: str, dataset: str, **overrides: Any) -> RunSpec:
@@ -180,6 +183,16 @@ def _affine_sweep() -> Experiment:
                       "Section 5.3", tuple(runs))
 
 
+def _affine_large() -> Experiment:
+    runs = [LabelledRun(f"wd_affine={v:g}",
+                        _headline_twin(paper_spec("vgg16_11", "swap", "tanh", CIFAR100,
+                                                  wd_gamma=v, wd_beta=v)),
+                        {"wd_affine": v})
+            for v in AFFINE_LARGE_VALUES]
+    return Experiment("affine_large", "Large weight decay on Swap's BN affine (Figure 18)",
+                      "Appendix A.9", tuple(runs))
+
+
 def _table1() -> Experiment:
     runs = []
     for ds in DATASETS:
@@ -228,8 +241,8 @@ ANALYTIC = Experiment("analytic", "Closed forms and synthetic checks of the metr
 """The claims scored by computation, not by training: an experiment without runs."""
 
 EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in (
-    _pilot(), _headline(), _precision(), _beta_sweep(), _affine_sweep(), _table1(), _table2(),
-    _shifted(), _depth(), ANALYTIC)}
+    _pilot(), _headline(), _precision(), _beta_sweep(), _affine_sweep(), _affine_large(),
+    _table1(), _table2(), _shifted(), _depth(), ANALYTIC)}
 
 
 def get_experiment(name: str) -> Experiment:
