@@ -24,7 +24,7 @@ import torch
 from torch import nn
 
 from .activations import make_activation
-from .registries import ARCHS, MOBILENET_CFG, ORDERS, VGG_FC, vgg_cfg
+from .registries import ARCHS, INITS, MOBILENET_CFG, ORDERS, VGG_FC, vgg_cfg
 
 
 def _check_order(order: str) -> None:
@@ -144,6 +144,22 @@ def build_model(arch: str, order: str, activation: str, num_classes: int, width:
     if arch not in ARCHS:
         raise ValueError(f"unknown arch {arch!r}; choose one of: {', '.join(ARCHS)}")
     return VGG(vgg_cfg(arch), order, activation, num_classes, width, fc_bn)
+
+
+def initialise(model: nn.Module, init: str) -> nn.Module:
+    """Re-initialise ``model``'s conv and linear layers by ``init`` (:data:`INITS`): ``default``
+    leaves PyTorch's own; ``tanh_gain`` draws Xavier-normal weights with gain 5/3 and zero
+    biases."""
+    if init not in INITS:
+        raise ValueError(f"unknown init {init!r}; choose one of: {', '.join(INITS)}")
+    if init == "tanh_gain":
+        gain = nn.init.calculate_gain("tanh")
+        for m in model.modules():
+            if isinstance(m, (nn.Conv2d, nn.Linear)):
+                nn.init.xavier_normal_(m.weight, gain=gain)
+                if m.bias is not None:
+                    nn.init.zeros_(m.bias)
+    return model
 
 
 def blocks(model: nn.Module) -> list[Block]:

@@ -221,3 +221,11 @@ PRECISIONS = ("fp32", "bf16", "bf16_mixed")
 """``fp32``; ``bf16``, autocast of the whole forward pass; ``bf16_mixed``, bf16 weight layers with
 fp32 activations and BatchNorm."""
 DEFAULT_PRECISION = "fp32"
+
+# ---- weight initialisation (see bnswap.core.models.initialise) ----------------------------------
+
+INITS = ("default", "tanh_gain")
+"""``default``: PyTorch's own initialisation of conv and linear layers (every record before this
+field); ``tanh_gain``: Xavier-normal weights with Tanh's gain 5/3 and zero biases, which keeps a
+network without BN from shrinking its signal block by block (the NoBN diagnosis)."""
+DEFAULT_INIT = "default"

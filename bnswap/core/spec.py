@@ -12,7 +12,8 @@ import json
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from .registries import ARCHS, DATASETS, DEFAULT_PRECISION, ORDERS, PRECISIONS, activation_info
+from .registries import (ARCHS, DATASETS, DEFAULT_INIT, DEFAULT_PRECISION, INITS, ORDERS,
+                         PRECISIONS, activation_info)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,9 @@ class RunSpec:
     precision: str = DEFAULT_PRECISION
     """Training precision, one of :data:`PRECISIONS`. Left out of the record and the key when it
     is the default, so the fp32 records made before precision was a field keep their keys."""
+    init: str = DEFAULT_INIT
+    """Weight initialisation, one of :data:`INITS`; left out of the record and the key when it is
+    the default, like ``precision``."""
 
     def __post_init__(self) -> None:
         if self.arch not in ARCHS:
@@ -61,6 +65,8 @@ class RunSpec:
         if self.precision not in PRECISIONS:
             raise ValueError(f"unknown precision {self.precision!r}; choose one of: "
                              f"{', '.join(PRECISIONS)}")
+        if self.init not in INITS:
+            raise ValueError(f"unknown init {self.init!r}; choose one of: {', '.join(INITS)}")
         if self.epochs < 1 or self.batch_size < 2 or self.width <= 0:
             raise ValueError(f"epochs must be >= 1, batch_size >= 2 and width > 0 (got epochs="
                              f"{self.epochs}, batch_size={self.batch_size}, width={self.width})")
@@ -73,6 +79,8 @@ class RunSpec:
         d["capture_layers"] = list(self.capture_layers)
         if d["precision"] == DEFAULT_PRECISION:
             del d["precision"]
+        if d["init"] == DEFAULT_INIT:
+            del d["init"]
         return d
 
     @classmethod
@@ -98,5 +106,6 @@ class RunSpec:
         return (f"{self.arch} {self.order} {self.activation} {self.dataset} lr={self.lr:g} {wd} "
                 f"ep={self.epochs} w={self.width:g} seed={self.seed}"
                 f"{'' if self.precision == DEFAULT_PRECISION else ' ' + self.precision}"
+                f"{'' if self.init == DEFAULT_INIT else ' init=' + self.init}"
                 f" [{self.profile}]")
 

@@ -30,7 +30,7 @@ from .augment import Normalizer, eval_batches, random_crop_flip
 from .checkpoint import load_checkpoint
 from .data import ImageData, save_atomic, stratified_subset
 from .metrics import Capture, gradient_scales, measure
-from .models import build_model
+from .models import build_model, initialise
 from .precision import autocast as precision_autocast, prepare_model
 from .registries import activation_info
 from .spec import RunSpec
@@ -159,6 +159,7 @@ def train(spec: RunSpec, data: ImageData, device: str | torch.device = "cpu",
     torch.manual_seed(spec.seed)
     model = build_model(spec.arch, spec.order, spec.activation, data.num_classes, spec.width,
                         spec.fc_bn, image_size=data.train_x.shape[-1])
+    model = initialise(model, spec.init)
     model = prepare_model(model.to(device, memory_format=torch.channels_last), spec.precision)
     opt = make_optimizer(model, spec)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.registries import (BOUNDED_ODD, CIFAR, COMPARED_ORDERS, DATASETS, PAPER_ORDERS,
-                               TABLE1_ACTIVATIONS, TABLE1_ARCHS, VGG16_DEPTHS)
+                               INITS, TABLE1_ACTIVATIONS, TABLE1_ARCHS, VGG16_DEPTHS)
 from ..core.spec import RunSpec
 from .profiles import Profile, get_profile
 
@@ -136,6 +136,17 @@ def _headline() -> Experiment:
                       "Sections 3-6, A.2, A.7, A.8", tuple(runs))
 
 
+def _nobn_init() -> Experiment:
+    """Why NoBN does not learn: the headline's NoBN (PyTorch's initialisation) against the same
+    network with Tanh-gain Xavier weights (:data:`bnswap.core.registries.INITS`)."""
+    runs = [LabelledRun(f"NoBN init={init}",
+                        paper_spec("vgg16_11", "nobn", "tanh", CIFAR100, **_HEADLINE_EXTRAS),
+                        {"fixed": {"init": init}, "init": init})
+            for init in INITS]
+    return Experiment("nobn_init", "NoBN with PyTorch's and with Tanh-gain initialisation "
+                      "(VGG16_11, CIFAR-100)", "Appendix A.2 (diagnosis)", tuple(runs))
+
+
 def _pilot() -> Experiment:
     runs = []
     for order in COMPARED_ORDERS:
@@ -241,7 +252,7 @@ ANALYTIC = Experiment("analytic", "Closed forms and synthetic checks of the metr
 """The claims scored by computation, not by training: an experiment without runs."""
 
 EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in (
-    _pilot(), _headline(), _precision(), _beta_sweep(), _affine_sweep(), _affine_large(),
+    _pilot(), _headline(), _nobn_init(), _precision(), _beta_sweep(), _affine_sweep(), _affine_large(),
     _table1(), _table2(), _shifted(), _depth(), ANALYTIC)}
 
 
