@@ -62,3 +62,23 @@ def test_records_and_the_scoreboard_need_no_torch():
         "import bnswap.findings.score, bnswap.render.scoreboard, bnswap.render\n"
         "assert 'torch' not in sys.modules\n")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_readme_layout_names_every_module_once_in_its_folder():
+    """README's "Repository layout" lists each module under its folder (none stale, none left
+    out): the map a new reader starts from."""
+    text = (PACKAGE.parent / "README.md").read_text()
+    for folder in (PACKAGE, *(PACKAGE / layer for layer in LAYERS)):
+        listed = set()
+        block = text.split(f"\n  {folder.name}/ " if folder != PACKAGE else "\nbnswap/ ", 1)[1]
+        for line in block.splitlines()[1:]:
+            indent = len(line) - len(line.lstrip())
+            name = line.split()[0] if line.strip() else ""
+            if folder == PACKAGE and indent == 2 and name.endswith("/"):
+                continue
+            if name.endswith(".py") and indent == (2 if folder == PACKAGE else 4):
+                listed.add(name)
+            elif name and indent <= (0 if folder == PACKAGE else 2) and not name.endswith(".py"):
+                break
+        modules = {p.name for p in folder.glob("*.py") if p.name != "__init__.py"}
+        assert listed == modules, (folder.name, sorted(listed ^ modules))
