@@ -166,3 +166,20 @@ def blocks(model: nn.Module) -> list[Block]:
     """The model's blocks in forward order: the paper's layers 1..L."""
     return [m for m in model.modules() if isinstance(m, Block)]
 
+
+
+def block_output_stds(model: nn.Module, x: torch.Tensor) -> list[float]:
+    """The standard deviation of each block's output for input ``x``, in eval mode and without
+    gradients (the NoBN diagnosis: how far the signal shrinks with depth at initialisation)."""
+    out: list[float] = []
+    hooks = [b.register_forward_hook(lambda m, i, o: out.append(float(o.float().std())))
+             for b in blocks(model)]
+    was_training = model.training
+    try:
+        with torch.no_grad():
+            model.eval()(x)
+    finally:
+        for h in hooks:
+            h.remove()
+        model.train(was_training)
+    return out

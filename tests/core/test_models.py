@@ -379,27 +379,15 @@ def test_block_rejects_unknown_order() -> None:
         Block(nn.Linear(2, 2), 2, "sideways", "tanh")
 
 
-def _block_output_stds(model, x):
-    from bnswap.core.models import blocks
-    out = []
-    hooks = [b.register_forward_hook(lambda m, i, o: out.append(float(o.std())))
-             for b in blocks(model)]
-    with torch.no_grad():
-        model.eval()(x)
-    for h in hooks:
-        h.remove()
-    return out
-
-
 def test_tanh_gain_init_keeps_a_nobn_signal_that_the_default_init_shrinks():
     """The NoBN diagnosis (experiment nobn_init): with PyTorch's initialisation a Tanh network
     without BN shrinks its block outputs by an order of magnitude by block 7; Xavier weights with
     Tanh's gain keep them near their first block's scale."""
-    from bnswap.core.models import build_model, initialise
+    from bnswap.core.models import block_output_stds, build_model, initialise
     torch.manual_seed(0)
     x = torch.randn(32, 3, 32, 32)
-    default = _block_output_stds(build_model("vgg16_11", "nobn", "tanh", 100, width=0.25), x)
-    gain = _block_output_stds(initialise(build_model("vgg16_11", "nobn", "tanh", 100,
+    default = block_output_stds(build_model("vgg16_11", "nobn", "tanh", 100, width=0.25), x)
+    gain = block_output_stds(initialise(build_model("vgg16_11", "nobn", "tanh", 100,
                                                      width=0.25), "tanh_gain"), x)
     assert default[6] < default[0] / 5
     assert min(gain) > gain[0] / 2
