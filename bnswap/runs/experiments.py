@@ -9,7 +9,7 @@ number in the book always says how it was made.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 from ..core.registries import (BOUNDED_ODD, CIFAR, COMPARED_ORDERS, DATASETS, PAPER_ORDERS,
                                INITS, TABLE1_ACTIVATIONS, TABLE1_ARCHS, VGG16_DEPTHS)
@@ -183,25 +183,23 @@ def _beta_sweep() -> Experiment:
                       "Section 4.2", tuple(runs))
 
 
+def _affine_runs(values: Sequence[float]) -> tuple[LabelledRun, ...]:
+    """Swap runs with weight decay ``v`` on BN's gamma and beta, one per value."""
+    return tuple(LabelledRun(f"wd_affine={v:g}",
+                             _headline_twin(paper_spec("vgg16_11", "swap", "tanh", CIFAR100,
+                                                       wd_gamma=v, wd_beta=v)),
+                             {"wd_affine": v})
+                 for v in values)
+
+
 def _affine_sweep() -> Experiment:
-    values = AFFINE_SWEEP_VALUES
-    runs = [LabelledRun(f"wd_affine={v:g}",
-                        _headline_twin(paper_spec("vgg16_11", "swap", "tanh", CIFAR100,
-                                                  wd_gamma=v, wd_beta=v)),
-                        {"wd_affine": v})
-            for v in values]
     return Experiment("affine_sweep", "Weight decay on BN gamma and beta, Swap base (Figure 7)",
-                      "Section 5.3", tuple(runs))
+                      "Section 5.3", _affine_runs(AFFINE_SWEEP_VALUES))
 
 
 def _affine_large() -> Experiment:
-    runs = [LabelledRun(f"wd_affine={v:g}",
-                        _headline_twin(paper_spec("vgg16_11", "swap", "tanh", CIFAR100,
-                                                  wd_gamma=v, wd_beta=v)),
-                        {"wd_affine": v})
-            for v in AFFINE_LARGE_VALUES]
     return Experiment("affine_large", "Large weight decay on Swap's BN affine (Figure 18)",
-                      "Appendix A.9", tuple(runs))
+                      "Appendix A.9", _affine_runs(AFFINE_LARGE_VALUES))
 
 
 def _table1() -> Experiment:
