@@ -93,6 +93,22 @@ def skewness_order_markdown(groups: dict[str, Sequence[dict]], more: str = "NWDB
     return text + f": {more} leans less than {less}, the opposite of the paper's account."
 
 
+def skewness_order_brief(groups: dict[str, Sequence[dict]], more: str = "NWDBN",
+                         less: str = "Convention", labels: Sequence[str] = NOISE_PAIR) -> str:
+    """:func:`skewness_order_markdown` in one short sentence (for a page that refers back to it):
+    the two average skewnesses and whether the difference stands out of seed noise."""
+    s_more, s_less = (average_skewness(groups.get(k, [])) for k in (more, less))
+    if not (s_more.ok and s_less.ok):
+        return f"No records for both {more} and {less} yet."
+    c = headline_noise(groups, labels).contrast([(1, s_more), (-1, s_less)], average_skewness)
+    text = f"Ours: {more} {s_more.format(2)} against {less} {s_less.format(2)}"
+    if not math.isfinite(c.se):
+        return text + " (no seed spread measured yet)."
+    if within_noise(c):
+        return text + f", no difference beyond seed noise (±{NOISE_Z * c.se:.2f})."
+    return text + (f": {more} leans more." if c.value > 0 else f": {more} leans less.")
+
+
 def sweep_markdown(runs: Runs, tag: str, metric: str, setting_sign: int, setting_name: str,
                    metric_name: str, paper_accuracy: str = "positive",
                    weak: float = WEAK_R, noise: float | None = None) -> str:
