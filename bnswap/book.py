@@ -48,10 +48,12 @@ REPO = PACKAGE_PARENT
 BOOK = REPO / "book"
 CHAPTERS = ("intro", "saturation", "asymmetry", "sparsity", "extended", "explorer")
 """Chapter notebooks in book order (``_toc.yml`` lists the same)."""
-APPENDIX = ("hyperparameters", "full_scale", "downloads")
+APPENDIX = ("methods", "hyperparameters", "full_scale", "downloads")
 """Notebook pages after the chapters (``_toc.yml`` lists them after the chapters and the
-glossary): the paper's hyperparameters beside each profile, reproducing at full scale, and the
-results download. The runner executes them like chapters (``--chapter`` accepts them)."""
+glossary): how the numbers were made (profiles, cost, the pilot, precision, seed noise, the
+caveats and the verdict rules, stated once and linked from the chapters), the paper's
+hyperparameters beside each profile, reproducing at full scale, and the results download. The
+runner executes them like chapters (``--chapter`` accepts them)."""
 PAGES = CHAPTERS + APPENDIX
 """Every notebook the runner executes, in book order."""
 KERNEL_NAME = "python3"

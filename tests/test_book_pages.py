@@ -99,3 +99,37 @@ def book_profiles() -> list[str]:
     from bnswap.runs.profiles import PROFILES
 
     return list(PROFILES)
+
+
+def _paragraphs(text: str):
+    """Paragraphs and list items of Markdown ``text`` (code blocks and tables left out), with
+    whitespace collapsed."""
+    text = re.sub(r"```.*?```", "", text, flags=re.S)
+    for block in re.split(r"\n\s*\n", text):
+        for item in re.split(r"\n(?=\s*(?:[-*]|\d+\.)\s)", block):
+            item = " ".join(re.sub(r"^\s*(?:[-*]|\d+\.)\s+", "", item).split())
+            if not item.startswith("|"):
+                yield item
+
+
+def test_no_long_paragraph_repeats_across_pages():
+    """A caveat, a seed-noise paragraph or any other paragraph of 150+ characters is stated on one
+    page (the methods page, for what every chapter relies on) and linked from the others: the
+    Markdown cells and the Markdown the code cells displayed, of every page."""
+    seen: dict[str, set[str]] = {}
+    pages = {p: _cells(p) for p in book.PAGES}
+    for page, cells in pages.items():
+        for cell in cells:
+            texts = [cell.source] if cell.cell_type == "markdown" else [
+                "".join(o.get("data", {}).get("text/markdown", ""))
+                for o in cell.get("outputs", [])]
+            for text in texts:
+                for para in _paragraphs(text):
+                    if len(para) >= 150:
+                        seen.setdefault(para, set()).add(page)
+    glossary = (REPO / "book" / "glossary.md").read_text()
+    for para in _paragraphs(glossary):
+        if len(para) >= 150:
+            seen.setdefault(para, set()).add("glossary")
+    repeated = {p[:100]: sorted(v) for p, v in seen.items() if len(v) > 1}
+    assert not repeated, repeated

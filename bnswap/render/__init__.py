@@ -10,7 +10,8 @@ by verdict).
 """
 
 from ..core.registries import DATASET_NAMES
-from .comparison import describe_gap, seed_spread_markdown, skewness_order_markdown, sweep_markdown
+from .comparison import (describe_gap, seed_spread_markdown, skewness_order_brief,
+                         skewness_order_markdown, sweep_markdown)
 from .extended import (blocks_after_pooling, fit_markdown, gradient_markdown, learning_markdown,
                        nobn_markdown, pooling_markdown, shifted_tanh_markdown)
 from .hyperparameters import (RECORD_FIELDS, SCOREBOARD_FIELDS, TRAIN_IMAGES, csv_text,
@@ -21,24 +22,24 @@ from .hyperparameters import (RECORD_FIELDS, SCOREBOARD_FIELDS, TRAIN_IMAGES, cs
                               schedule_rows, scoreboard_rows, size_ratio_markdown, total_size,
                               train_images, write_csv)
 from .layers import channel_summary, saturation_blocks_markdown, saturation_summary
-from .markdown import markdown_table, run_command, show, status_markdown
+from .markdown import glue, markdown_table, run_command, show, status_markdown
 from .precision import precision_markdown
 from .provenance import (caveats_markdown, cost_by_arch_markdown, cost_markdown, cost_rows,
                          describe_setup, differences_from_paper, pilot_markdown,
-                         pilot_summary_markdown, profiles_markdown, setup_markdown)
+                         pilot_summary_markdown, profiles_markdown, setup_line, setup_markdown)
 from .tables import (activation_gains_markdown, dataset_instructions, depth_markdown,
                      table1_gaps_markdown, table1_markdown, table2_markdown)
 from .takeaways import takeaways_markdown, verdict_groups
 
 __all__ = [
-    "DATASET_NAMES", "describe_gap", "seed_spread_markdown", "skewness_order_markdown",
+    "DATASET_NAMES", "describe_gap", "seed_spread_markdown", "skewness_order_markdown", "skewness_order_brief",
     "sweep_markdown", "blocks_after_pooling", "fit_markdown", "gradient_markdown",
     "learning_markdown", "nobn_markdown",
     "pooling_markdown", "shifted_tanh_markdown", "channel_summary", "saturation_blocks_markdown",
-    "saturation_summary", "markdown_table", "run_command", "show", "status_markdown",
+    "saturation_summary", "glue", "markdown_table", "run_command", "show", "status_markdown",
     "precision_markdown", "caveats_markdown", "cost_by_arch_markdown", "cost_markdown",
     "cost_rows", "describe_setup", "differences_from_paper",
-    "pilot_markdown", "pilot_summary_markdown", "profiles_markdown", "setup_markdown",
+    "pilot_markdown", "pilot_summary_markdown", "profiles_markdown", "setup_line", "setup_markdown",
     "activation_gains_markdown", "dataset_instructions", "depth_markdown",
     "table1_gaps_markdown", "table1_markdown", "table2_markdown",
     "TRAIN_IMAGES", "hyperparameter_rows", "hyperparameters_markdown", "lr_changes",

@@ -34,32 +34,33 @@ def seed_spread_markdown(groups: dict[str, list[dict]],
 
 def describe_gap(ours: Contrast, paper_effect: float, unit: str = "points",
                  digits: int = 2, noise: float = math.nan) -> str:
-    """A sentence comparing our difference with the paper's (direction and relative size).
+    """Our difference beside the paper's, in one short phrase: its value, the paper's, the
+    direction and relative size, and its noise, e.g. ``+0.28 points (paper: +2.77): same
+    direction, 10% of the paper's size; within seed noise (±1.03, 2 SE, ...)``.
 
     ``noise`` (:func:`bnswap.findings.compare.seed_gap_noise` of the two configurations): for a
     gap without an error bar (one seed on a side), the size below which it can be seed noise; a
     smaller gap is said to be within it."""
     if ours.n == 0 or not math.isfinite(ours.value):
-        return "We have no records for this comparison yet."
-    p = f"{signed(paper_effect, digits)} {unit}".rstrip()
+        return "no records for this comparison yet."
     o = f"{signed(ours.value, digits)} {unit}".rstrip()
-    within = ""
-    if not math.isfinite(ours.se) and math.isfinite(noise):
-        side = "within" if within_bound(ours.value, noise) else "outside"
-        within = (f"; that is {side} seed noise ({NOISE_Z:g} standard errors, counting a single "
-                  f"seed with the headline pair's spread: {noise:.{digits}f} {unit}".rstrip() + ")")
-    if ours.value == 0 or math.copysign(1, ours.value) != math.copysign(1, paper_effect):
-        return f"Ours is {o} against the paper's {p}: the opposite direction{within}."
-    ratio = abs(ours.value / paper_effect)
-    size = ("larger than the paper's" if ratio > 1.2 else "about the paper's size" if ratio >= 0.8
-            else f"about {ratio:.0%} of the paper's size" if ratio >= 0.01
-            else "less than 1% of the paper's size")
-    note = ""
+    head = f"{o} (paper: {signed(paper_effect, digits)})"
     if math.isfinite(ours.se):
-        note = f" (standard error {ours.se:.{digits}f}, n={ours.n} seeds per model)"
-    elif ours.n == 1:
-        note = " (a single seed on at least one side" + (")" if within else ", so no error bar)")
-    return f"Ours is {o} against the paper's {p}: the same direction, {size}{note}{within}."
+        tail = f" (SE {ours.se:.{digits}f}, n={ours.n} seeds each)"
+    elif math.isfinite(noise):
+        side = "within" if within_bound(ours.value, noise) else "outside"
+        tail = (f"; {side} seed noise (±{noise:.{digits}f}, {NOISE_Z:g} SE, borrowing the "
+                f"headline pair's spread for the single-seed side)")
+    else:
+        tail = " (one seed on a side, so no error bar)" if ours.n == 1 else ""
+    if ours.value == 0 or math.copysign(1, ours.value) != math.copysign(1, paper_effect):
+        return f"{head}: the opposite direction{tail}."
+    ratio = abs(ours.value / paper_effect)
+    size = ("about the paper's size" if 0.8 <= ratio <= 1.25
+            else f"{ratio:.1f}x the paper's size" if ratio > 1.25
+            else f"{ratio:.0%} of the paper's size" if ratio >= 0.01
+            else "under 1% of the paper's size")
+    return f"{head}: same direction, {size}{tail}."
 
 
 def skewness_order_markdown(groups: dict[str, Sequence[dict]], more: str = "NWDBN",
@@ -90,6 +91,22 @@ def skewness_order_markdown(groups: dict[str, Sequence[dict]], more: str = "NWDB
     if c.value > 0:
         return text + f": {more} leans more, as in the paper."
     return text + f": {more} leans less than {less}, the opposite of the paper's account."
+
+
+def skewness_order_brief(groups: dict[str, Sequence[dict]], more: str = "NWDBN",
+                         less: str = "Convention", labels: Sequence[str] = NOISE_PAIR) -> str:
+    """:func:`skewness_order_markdown` in one short sentence (for a page that refers back to it):
+    the two average skewnesses and whether the difference stands out of seed noise."""
+    s_more, s_less = (average_skewness(groups.get(k, [])) for k in (more, less))
+    if not (s_more.ok and s_less.ok):
+        return f"No records for both {more} and {less} yet."
+    c = headline_noise(groups, labels).contrast([(1, s_more), (-1, s_less)], average_skewness)
+    text = f"Ours: {more} {s_more.format(2)} against {less} {s_less.format(2)}"
+    if not math.isfinite(c.se):
+        return text + " (no seed spread measured yet)."
+    if within_noise(c):
+        return text + f", no difference beyond seed noise (±{NOISE_Z * c.se:.2f})."
+    return text + (f": {more} leans more." if c.value > 0 else f": {more} leans less.")
 
 
 def sweep_markdown(runs: Runs, tag: str, metric: str, setting_sign: int, setting_name: str,

@@ -86,7 +86,7 @@ def nobn_markdown(groups: dict[str, Sequence[dict]]) -> str:
     return (f"Accuracy: NoBN {acc['NoBN'].format(1, '%')}, Convention "
             f"{acc['Convention'].format(1, '%')}. The paper reports {paper('acc_nobn')} % against "
             f"{paper('acc_conv_vs_nobn')} % ({PAPER['acc_nobn'].source}; its Convention number "
-            "there is the VGG16 of Table 1, ours is VGG16_11). Convention minus NoBN: "
+            "there is the VGG16 of Table 1, ours is VGG16_11). Convention − NoBN: "
             + describe_gap(gap, paper("acc_conv_vs_nobn") - paper("acc_nobn"))
             + "\n\n" + learning_markdown(groups, ("NoBN", "Convention")))
 

@@ -14,6 +14,28 @@ def show(text: str) -> None:
     display(Markdown(text))
 
 
+def glue(name: str, value: Any) -> None:
+    """Store ``value`` under ``name`` for the Markdown cells of the page (myst-nb's ``glue``
+    without displaying it): prose cells write ``{glue:text}`name``` (or ``name:.2f``) and the
+    built page shows the value the records gave. Strings lose their quotes when pasted.
+
+    Uses :func:`myst_nb.glue` where myst-nb is installed (the book build); elsewhere (a bare
+    ``pip install`` in Colab) the same hidden output is written by hand, so the chapters run
+    without the book tools."""
+    try:
+        from myst_nb import glue as myst_glue
+    except ImportError:
+        from IPython.core.formatters import format_display_data
+        from IPython.display import display
+
+        bundle, metadata = format_display_data(value)
+        metadata["scrapbook"] = {"name": name, "mime_prefix": "application/papermill.record/"}
+        display({f"application/papermill.record/{k}": v for k, v in bundle.items()}, raw=True,
+                metadata=metadata)
+    else:
+        myst_glue(name, value, display=False)
+
+
 def _cell(value: Any) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 

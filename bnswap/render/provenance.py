@@ -1,5 +1,6 @@
 """How the records were made: setup, differences from the paper, cost, profiles and the
-learning-rate pilot (the introduction and every chapter's caveats)."""
+learning-rate pilot (the methods page, which states the caveats once; the chapters quote
+:func:`setup_line`)."""
 
 from __future__ import annotations
 
@@ -74,6 +75,17 @@ def setup_markdown(records: Sequence[dict]) -> str:
             f"{s['device']} ({s['threads']} thread(s), torch {s['torch']}), data: {s['data']}.")
 
 
+def setup_line(records: Sequence[dict]) -> str:
+    """The setup of ``records`` in a few words, for a chapter's prose (plain text, no Markdown):
+    profile, epochs, width, seeds and data source; the full list of how it departs from the
+    paper's is the methods page's (:func:`caveats_markdown`)."""
+    s = describe_setup(records)
+    if not s:
+        return "no records yet"
+    return (f"the {s['profile']} profile ({s['epochs']} epochs, width {s['width']}, "
+            f"{seeds_text(s)}, {s['data']} data)")
+
+
 def differences_from_paper(records: Sequence[dict]) -> list[str]:
     """How the records' setup departs from the paper's (each item a sentence, Markdown)."""
     s = describe_setup(records)
@@ -103,8 +115,8 @@ def differences_from_paper(records: Sequence[dict]) -> list[str]:
     lr_cap = {r["profile"].get("lr_cap") for r in records} - {None}
     if lr_cap:
         out.append(f"learning rate capped at {'/'.join(f'{c:g}' for c in sorted(lr_cap))}: the "
-                   "paper's 0.1 for some settings was tuned for 200 epochs (the pilot in the "
-                   "introduction compares both rates in the short schedule).")
+                   "paper's 0.1 for some settings was tuned for 200 epochs (the pilot compares "
+                   "both rates in the short schedule).")
     if "jpeg-copy" in s["data"]:
         out.append("a JPEG-compressed copy of CIFAR (quality about 75) instead of the original "
                    "lossless images: slightly blurrier inputs, usually costing a little accuracy.")

@@ -53,8 +53,8 @@ PROFILES: dict[str, Profile] = {
     "cpu": Profile(
         "cpu",
         "CPU scale: width 0.25, 10 epochs (LR x0.1 after epochs 5 and 8), 1 seed, learning rate "
-        "capped at 0.01 (the paper's rates were tuned for 200 epochs; the pilot in the "
-        "introduction compares both rates at 10)",
+        "capped at 0.01 (the paper's rates were tuned for 200 epochs; the pilot on the "
+        "methods page compares both rates at 10)",
         epochs=10, width=0.25, seeds=1, lr_cap=0.01),
     "cpu_long": Profile(
         "cpu_long",

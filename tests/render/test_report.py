@@ -48,17 +48,18 @@ def test_markdown_table_escapes_pipes():
 
 def test_describe_gap_sentences():
     same = R.describe_gap(St.Contrast(2.0, math.nan, 1), 4.61)
-    assert "same direction" in same and "43%" in same and "single seed" in same
+    assert same == "+2.00 points (paper: +4.61): same direction, 43% of the paper's size (one seed on a side, so no error bar)."
     assert "opposite direction" in R.describe_gap(St.Contrast(-1.0, math.nan, 1), 4.61)
     assert "about the paper's size" in R.describe_gap(St.Contrast(4.5, 0.3, 3), 4.61)
-    assert "standard error 0.30" in R.describe_gap(St.Contrast(4.5, 0.3, 3), 4.61)
-    assert R.describe_gap(St.Contrast(math.nan, math.nan, 0), 1.0).startswith("We have no records")
+    assert "(SE 0.30, n=3 seeds each)" in R.describe_gap(St.Contrast(4.5, 0.3, 3), 4.61)
+    assert "2.2x the paper's size" in R.describe_gap(St.Contrast(10.0, 0.3, 3), 4.61)
+    assert R.describe_gap(St.Contrast(math.nan, math.nan, 0), 1.0).startswith("no records")
     # a single-seed gap is set against the seed noise when it is given
-    assert R.describe_gap(St.Contrast(0.3, math.nan, 1), 2.77, noise=1.03).endswith(
-        "(a single seed on at least one side); that is within seed noise (2 standard errors, "
-        "counting a single seed with the headline pair's spread: 1.03 points).")
+    assert R.describe_gap(St.Contrast(0.28, math.nan, 1), 2.77, noise=1.03) == (
+        "+0.28 points (paper: +2.77): same direction, 10% of the paper's size; within seed noise "
+        "(±1.03, 2 SE, borrowing the headline pair's spread for the single-seed side).")
     outside = R.describe_gap(St.Contrast(3.0, math.nan, 1), 2.77, noise=1.4)
-    assert "within seed noise" not in outside and "; that is outside seed noise" in outside
+    assert "within seed noise" not in outside and "; outside seed noise" in outside
     assert "within seed noise" not in R.describe_gap(St.Contrast(0.3, 0.1, 3), 2.77, noise=1.4)
 
 
@@ -258,7 +259,7 @@ def test_nobn_markdown_compares_with_the_paper_and_says_whether_nobn_learned():
     text = R.nobn_markdown(g)
     assert text.startswith("Accuracy: NoBN 6.2 % (n=1), Convention 35.2 ± 0.0 % (n=3).")
     assert "The paper reports 61.06 % against 64.84 %" in text
-    assert "Ours is +29.00 points against the paper's +3.78 points" in text
+    assert "Convention − NoBN: +29.00 points (paper: +3.78)" in text
     assert "**NoBN did not learn**" in text
     assert R.nobn_markdown({"NoBN": g["NoBN"]}).startswith("No records for both")
 
