@@ -21,14 +21,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bnswap.book import APPENDIX, CHAPTERS
+from bnswap import colab
+from bnswap.book import APPENDIX, CHAPTERS, PAGES
 
 REPO = Path(__file__).resolve().parent.parent
 # Debian's chromium and chromium-driver packages (what .ci/run installs); elsewhere, whatever is
 # on PATH under those names.
 CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
 CHROMEDRIVER = Path(shutil.which("chromedriver") or "/usr/bin/chromedriver")
-COLAB = "https://colab.research.google.com/github/bnswap/bnswap/blob/main/book/{}.ipynb"
 BUILD_TIMEOUT = 600
 
 
@@ -44,11 +44,22 @@ def test_toc_lists_the_chapters_in_book_order():
     config = yaml.safe_load((REPO / "_config.yml").read_text())
     assert config["execute"]["execute_notebooks"] == "off"
     assert config["only_build_toc_files"] is True
-    assert config["repository"] == {"url": "https://github.com/bnswap/bnswap", "branch": "main",
+    assert config["repository"] == {"url": colab.repository_url(), "branch": "main",
                                     "path_to_book": ""}
-    assert config["launch_buttons"]["colab_url"] == "https://colab.research.google.com"
+    assert config["launch_buttons"]["colab_url"] == colab.COLAB
     for bib in config["bibtex_bibfiles"]:
         assert (REPO / bib).is_file()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_colab_install_cell_clones_the_repository_of_the_config(page):
+    """The repository's URL is set once, in ``_config.yml``: every page's install cell is the one
+    :mod:`bnswap.colab` writes from it (the book runner rewrites it on every run)."""
+    nb = json.loads((REPO / "book" / f"{page}.ipynb").read_text())
+    cells = [c for c in nb["cells"] if colab.INSTALL_TAG in c["metadata"].get("tags", [])]
+    assert len(cells) == 1 and "".join(cells[0]["source"]) == colab.install_source()
+    assert f'"{yaml.safe_load((REPO / "_config.yml").read_text())["repository"]["url"]}"' \
+        in colab.install_source()
 
 
 def _snapshot() -> set[str]:
@@ -177,7 +188,7 @@ def test_chapter_page_loads_with_figures_and_colab_link(browser, server, chapter
     assert len(images) >= _expected_images(chapter)
     links = {a.get_attribute("href") for a in
              browser.find_elements("css selector", 'a[href*="colab.research.google.com"]')}
-    assert COLAB.format(chapter) in links, links
+    assert colab.colab_url(chapter) in links, links
     assert not _script_errors(browser)
 
 
