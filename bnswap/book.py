@@ -38,6 +38,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .colab import sync_install_cell
 from .render.stable import stable_widget_ids
 from .runs.profiles import PROFILES
 from .runs.results import results_dir as resolve_results_dir
@@ -108,9 +109,10 @@ def validate(profile: str, chapters: list[str] | None) -> list[str]:
 def clean_notebook(path: Path, fold_parameters: bool = True) -> None:
     """Remove what changes from run to run without changing the content: papermill's timing
     and path metadata, nbclient's execution timestamps and the ipywidgets state (which would
-    also make the built site load widget scripts from a CDN). The values papermill injected are
-    written into the chapter's own ``parameters`` cell (``train_missing`` as in
-    :data:`SAVED_VALUES`), and the injected cell is dropped."""
+    also make the built site load widget scripts from a CDN); the Colab install cell is
+    rewritten with the repository URL of ``_config.yml`` (:mod:`bnswap.colab`). The values
+    papermill injected are written into the chapter's own ``parameters`` cell
+    (``train_missing`` as in :data:`SAVED_VALUES`), and the injected cell is dropped."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
@@ -127,6 +129,7 @@ def clean_notebook(path: Path, fold_parameters: bool = True) -> None:
         nb.cells = [c for c in nb.cells
                     if "injected-parameters" not in c.metadata.get("tags", [])]
     stable_widget_ids(nb)
+    sync_install_cell(nb)  # the repository URL of _config.yml (bnswap.colab)
     nbformat.write(nb, path)
 
 

@@ -21,14 +21,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bnswap.book import APPENDIX, CHAPTERS
+from bnswap import colab
+from bnswap.book import APPENDIX, CHAPTERS, PAGES
 
 REPO = Path(__file__).resolve().parent.parent
 # Debian's chromium and chromium-driver packages (what .ci/run installs); elsewhere, whatever is
 # on PATH under those names.
 CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
 CHROMEDRIVER = Path(shutil.which("chromedriver") or "/usr/bin/chromedriver")
-COLAB = "https://colab.research.google.com/github/bnswap/bnswap/blob/main/book/{}.ipynb"
 BUILD_TIMEOUT = 600
 
 
@@ -44,11 +44,22 @@ def test_toc_lists_the_chapters_in_book_order():
     config = yaml.safe_load((REPO / "_config.yml").read_text())
     assert config["execute"]["execute_notebooks"] == "off"
     assert config["only_build_toc_files"] is True
-    assert config["repository"] == {"url": "https://github.com/bnswap/bnswap", "branch": "main",
+    assert config["repository"] == {"url": colab.repository_url(), "branch": "main",
                                     "path_to_book": ""}
-    assert config["launch_buttons"]["colab_url"] == "https://colab.research.google.com"
+    assert config["launch_buttons"]["colab_url"] == colab.COLAB
     for bib in config["bibtex_bibfiles"]:
         assert (REPO / bib).is_file()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_colab_install_cell_clones_the_repository_of_the_config(page):
+    """The repository's URL is set once, in ``_config.yml``: every page's install cell is the one
+    :mod:`bnswap.colab` writes from it (the book runner rewrites it on every run)."""
+    nb = json.loads((REPO / "book" / f"{page}.ipynb").read_text())
+    cells = [c for c in nb["cells"] if colab.INSTALL_TAG in c["metadata"].get("tags", [])]
+    assert len(cells) == 1 and "".join(cells[0]["source"]) == colab.install_source()
+    assert f'"{yaml.safe_load((REPO / "_config.yml").read_text())["repository"]["url"]}"' \
+        in colab.install_source()
 
 
 def _snapshot() -> set[str]:
@@ -177,7 +188,7 @@ def test_chapter_page_loads_with_figures_and_colab_link(browser, server, chapter
     assert len(images) >= _expected_images(chapter)
     links = {a.get_attribute("href") for a in
              browser.find_elements("css selector", 'a[href*="colab.research.google.com"]')}
-    assert COLAB.format(chapter) in links, links
+    assert colab.colab_url(chapter) in links, links
     assert not _script_errors(browser)
 
 
@@ -232,3 +243,69 @@ def test_explorer_reacts_to_its_sliders(browser, server):
     assert "Softsign" in readout.text
     assert browser.execute_script(bars) > 0
     assert not _script_errors(browser)
+
+
+# ---- layout at a 1280 px window: tables fit, figures are sharp, no paragraph repeats ------------
+
+MIN_PIXEL_RATIO = 1.5
+"""A raster image has at least this many of its own pixels per pixel shown (SVG passes)."""
+REPEAT_CHARS = 150
+"""A paragraph this long must not appear on two pages (say it once and link to it)."""
+
+_MEASURE = """
+document.querySelectorAll('article details').forEach(d => { d.open = true; });
+const art = document.querySelector('article');
+const style = getComputedStyle(art);
+const column = art.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+const tables = Array.from(art.querySelectorAll('table')).map(t => ({
+    width: Math.max(t.scrollWidth, t.getBoundingClientRect().width),
+    head: (t.querySelector('tr') || t).innerText.replace(/\\s+/g, ' ').slice(0, 60)}));
+const images = Array.from(art.querySelectorAll('img')).map(i => ({
+    src: i.getAttribute('src'), natural: i.naturalWidth, shown: i.getBoundingClientRect().width}));
+const paragraphs = Array.from(art.querySelectorAll('p')).filter(p => !p.closest('table'))
+    .map(p => p.innerText.replace(/\\s+/g, ' ').trim());
+return {column: column, tables: tables, images: images, paragraphs: paragraphs};
+"""
+
+
+@pytest.fixture(scope="module")
+def layout(browser, server) -> dict[str, dict]:
+    """Each page of the book (``_toc.yml``) measured once in Chromium at 1280x1000, dropdowns
+    opened: its text column's width, its tables' and images' widths, its paragraphs (outside
+    tables: a claim's cells are meant to appear in its chapter and in the introduction)."""
+    assert browser.get_window_size()["width"] == 1280
+    measured = {}
+    for name in toc_files():
+        _load(browser, f"{server}/{name}.html")
+        measured[name] = browser.execute_script(_MEASURE)
+    return measured
+
+
+@pytest.mark.parametrize("page", toc_files())
+def test_no_table_is_wider_than_the_text_column(layout, page):
+    m = layout[page]
+    assert 600 <= m["column"] <= 800, m["column"]
+    wide = [(round(t["width"]), t["head"]) for t in m["tables"] if t["width"] > m["column"] + 1]
+    assert not wide, f"tables wider than the {m['column']:.0f} px column: {wide}"
+
+
+@pytest.mark.parametrize("page", toc_files())
+def test_figures_are_sharp_and_fit_the_column(layout, page):
+    m = layout[page]
+    raster = [i for i in m["images"] if not i["src"].lower().endswith(".svg") and i["shown"] > 0]
+    blurry = [(i["src"], i["natural"], round(i["shown"])) for i in raster
+              if i["natural"] < MIN_PIXEL_RATIO * i["shown"]]
+    assert not blurry, f"images with fewer than {MIN_PIXEL_RATIO}x pixels: {blurry}"
+    # shown at their own layout size, not shrunk to fit (their fonts were chosen for that size)
+    assert all(i["shown"] <= m["column"] + 1 for i in m["images"])
+
+
+def test_no_long_paragraph_is_repeated_across_pages(layout):
+    pages_of: dict[str, set[str]] = {}
+    for page, m in layout.items():
+        for text in m["paragraphs"]:
+            if len(text) >= REPEAT_CHARS:
+                pages_of.setdefault(text, set()).add(page)
+    repeated = {text[:90] + "...": sorted(pages) for text, pages in pages_of.items()
+                if len(pages) > 1}
+    assert not repeated, f"{len(repeated)} paragraphs on several pages: {repeated}"

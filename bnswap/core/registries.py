@@ -205,8 +205,9 @@ DATASET_INFO: dict[str, Dataset] = {d.name: d for d in (
             "download http://cs231n.stanford.edu/tiny-imagenet-200.zip and unzip it into the "
             "data directory (giving tiny-imagenet-200/train, val, wnids.txt)"),
     Dataset("imagenet", "ImageNet", 1000,
-            "put ILSVRC-2012 as imagenet/train/<class>/*.JPEG and imagenet/val/<class>/*.JPEG in "
-            "the data directory (it is downsampled to 64x64 when cached)"),
+            "put ILSVRC-2012 as `imagenet/train/<class>/*.JPEG` and "
+            "`imagenet/val/<class>/*.JPEG` in the data directory (it is downsampled to 64x64 "
+            "when cached)"),
 )}
 DATASETS = tuple(DATASET_INFO)
 CIFAR = DATASETS[:2]

@@ -30,10 +30,14 @@ if TYPE_CHECKING:
 def plot_skewness_heatmaps(stats: dict[str, OutputStats], absolute: bool = True) -> Figure:
     """One heatmap of (absolute) output skewness over (mu, sigma) per activation (Figure 12)."""
     acts = list(stats)
-    fig = new_figure(4.2 * len(acts), 3.6)
-    axes = fig.subplots(1, len(acts), squeeze=False)
+    cols = min(2, len(acts))
+    rows = -(-len(acts) // cols)
+    fig = new_figure(6.76, 3.0 * rows + 0.6)
+    axes = fig.subplots(rows, cols, squeeze=False, sharex=True, sharey=True)
+    for ax in axes.ravel()[len(acts):]:
+        ax.axis("off")
     vmax = max(float(np.nanmax(np.abs(s.skewness))) for s in stats.values())
-    for ax, act in zip(axes[0], acts):
+    for ax, act in zip(axes.ravel(), acts):
         s = stats[act]
         mus, sigmas = s.mu[:, 0], s.sigma[0, :]
         values = np.abs(s.skewness) if absolute else s.skewness
@@ -42,7 +46,8 @@ def plot_skewness_heatmaps(stats: dict[str, OutputStats], absolute: bool = True)
         ax.set_title(ACTIVATION_NAMES[act])
         ax.set_xlabel(r"input mean $\mu$")
         ax.set_ylabel(r"input std $\sigma$")
-    fig.colorbar(im, ax=axes[0].tolist(), label="|skewness| of act(X)" if absolute
+    fig.colorbar(im, ax=axes.ravel().tolist(), location="bottom", shrink=0.7,
+                 label="|skewness| of act(X)" if absolute
                  else "skewness of act(X)")
     return fig
 
@@ -66,8 +71,8 @@ def plot_skewness_profiles(stats: OutputStats,
 def plot_point(activation: str, mu: float, sigma: float, bins: int = 60) -> Figure:
     """Input, activation output and BN output histograms (exact bin masses) for one point."""
     s = summary(activation, mu, sigma)
-    fig = new_figure(11, 3.0)
-    axes = fig.subplots(1, 3)
+    fig = new_figure(6.76, 7.8)
+    axes = fig.subplots(3, 1)
     e, p = input_histogram(mu, sigma, bins)
     axes[0].bar(e[:-1], p, width=np.diff(e), align="edge", color="tab:gray")
     axes[0].set_xlabel("x (input)")
@@ -199,8 +204,8 @@ def points_markdown(points: Sequence[tuple[str, float, float]]) -> str:
 def plot_sparsity_heatmaps(stats: OutputStats) -> Figure:
     """Sparsity of act(X) itself (what a Convention block outputs, 1 - saturation) next to the
     sparsity after a following BN (what a Swap block outputs), over (mu, sigma)."""
-    fig = new_figure(9.5, 3.6)
-    axes = fig.subplots(1, 2)
+    fig = new_figure(6.76, 4.2)
+    axes = fig.subplots(1, 2, sharey=True)
     mus, sigmas = stats.mu[:, 0], stats.sigma[0, :]
     name = ACTIVATION_NAMES[stats.activation]
     panels = ((stats.raw_sparsity, f"{name} output (no BN after)"),
@@ -211,5 +216,6 @@ def plot_sparsity_heatmaps(stats: OutputStats) -> Figure:
         ax.set_title(title)
         ax.set_xlabel(r"input mean $\mu$")
         ax.set_ylabel(r"input std $\sigma$")
-    fig.colorbar(im, ax=axes.tolist(), label="sparsity (Section 5.2)")
+    fig.colorbar(im, ax=axes.tolist(), location="bottom", shrink=0.7,
+                 label="sparsity (Section 5.2)")
     return fig

@@ -23,7 +23,7 @@ def block_diagram() -> Figure:
     """Figure 2: a Convention block (weight -> BN -> Tanh) and a Swap block (weight -> Tanh -> BN),
     with the points where saturation/skewness (activation output) and sparsity (block output) are
     measured."""
-    fig = new_figure(7.5, 4.2)
+    fig = new_figure(6.76, 4.4)
     ax = fig.add_subplot()
     ax.set_xlim(-0.3, 10.3)
     ax.set_ylim(0, 7.2)
@@ -68,9 +68,9 @@ def reference_histograms(n: int = 20000) -> Figure:
     """Figure 11: reference distributions on [-1, 1] with their saturation and skewness."""
     dists = G.reference_distributions(n)
     metrics = {r["name"]: r for r in D.reference_metrics(n)}
-    cols = 4
+    cols = 2
     rows = math.ceil(len(dists) / cols)
-    fig = new_figure(12, 2.5 * rows)
+    fig = new_figure(6.76, 2.3 * rows)
     axes = fig.subplots(rows, cols).ravel()
     for ax, (name, x) in zip(axes, dists.items()):
         m = metrics[name]
@@ -89,8 +89,8 @@ def bn_after_tanh(settings: Sequence[tuple[float, float]] = ((0.0, 0.5), (0.0, 3
     """Figure 6: BN (gamma=1, beta=0) after Tanh as a function of Tanh's input, for inputs
     N(mu, sigma^2); dots are evenly spaced quantiles of each input distribution, so their density
     along the curve shows where the block outputs land."""
-    fig = new_figure(11, 4.0)
-    ax, ax2 = fig.subplots(1, 2)
+    fig = new_figure(6.76, 8.0)
+    ax, ax2 = fig.subplots(2, 1)
     x = np.linspace(-6, 6, 400)
     for i, (mu, sigma) in enumerate(settings):
         c = CYCLE[i]

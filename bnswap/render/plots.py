@@ -77,9 +77,9 @@ def layer_lines(groups: Mapping[str, Sequence[dict]], metric: str, ax: Axes | No
 
 def metric_panels(groups: Mapping[str, Sequence[dict]], metrics: Sequence[str] = ("saturation",
                   "skewness"), width: float = 10.0, **kw: Any) -> Figure:
-    """One :func:`layer_lines` panel per metric, side by side (e.g. Figure 10)."""
-    fig = new_figure(width, 3.8)
-    axes = fig.subplots(1, len(metrics))
+    """One :func:`layer_lines` panel per metric, one above the other (e.g. Figure 10)."""
+    fig = new_figure(width, 3.4 * len(metrics))
+    axes = fig.subplots(len(metrics), 1)
     for ax, m in zip(np.atleast_1d(axes), metrics):
         layer_lines(groups, m, ax=ax, **kw)
     return fig
@@ -150,7 +150,7 @@ def channel_vs_layer(records: Mapping[str, dict | None], layer: int = HEADLINE_C
     ``channels`` single channels of it (right), from the captured samples of 0-based block
     ``layer``."""
     labels = list(records)
-    fig = new_figure(12, 2.6 * len(labels))
+    fig = new_figure(6.76, 3.4 * len(labels))
     grid = fig.add_gridspec(2 * len(labels), 2 + math.ceil(channels / 2))
     for row, label in enumerate(labels):
         rec = records[label]
@@ -164,17 +164,17 @@ def channel_vs_layer(records: Mapping[str, dict | None], layer: int = HEADLINE_C
         bound = _bound(rec)
         bins = np.linspace(min(-bound, pooled.min()), max(bound, pooled.max()), 41)
         _hist(ax, pooled.ravel(), c, bins)
-        ax.set_title(f"{label}, block {layer + 1}: whole layer\n(skewness "
-                     f"{signed(sample_skewness(pooled.ravel()))})", fontsize=9)
+        ax.set_title(f"{label}: whole layer\nblock {layer + 1}, skewness "
+                     f"{signed(sample_skewness(pooled.ravel()))}")
         ax.set_xlabel("activation output")
         ax.set_ylabel("density")
         ncols = math.ceil(channels / 2)
         for k in range(min(channels, per_ch.shape[0])):
             a = fig.add_subplot(grid[2 * row + k // ncols, 2 + k % ncols])
             _hist(a, per_ch[k], c, bins)
-            a.set_title(f"ch {k + 1}: skew {signed(sample_skewness(per_ch[k]), 1)}", fontsize=7.5)
+            a.set_title(signed(sample_skewness(per_ch[k]), 1))
             a.set_yticks([])
-            a.tick_params(labelsize=7)
+            a.set_xticks([-bound, bound], [f"{-bound:g}", f"{bound:g}"])
     return fig
 
 
@@ -189,7 +189,7 @@ def block_outputs(records: Mapping[str, dict | None], layer: int = HEADLINE_CAPT
     """Figure 8: block-output distributions of ``channels`` channels of 0-based block ``layer``,
     one row per model (Convention, NWDBN, Swap). Each panel states the channel's sparsity."""
     labels = list(records)
-    fig = new_figure(9, 2.2 * len(labels))
+    fig = new_figure(6.76, 2.4 * len(labels))
     axes = np.atleast_2d(fig.subplots(len(labels), channels, squeeze=False))
     for row, label in enumerate(labels):
         rec = records[label]
@@ -203,10 +203,10 @@ def block_outputs(records: Mapping[str, dict | None], layer: int = HEADLINE_CAPT
             span = max(np.abs(v).max(), 1e-9)
             ax.hist(v, bins=np.linspace(-span, span, 41), color=color(label), alpha=0.85,
                     density=True)
-            ax.set_title(f"{label}, channel {k + 1}: sparsity {sparsity_of(v):.2f}", fontsize=8.5)
+            ax.set_title(f"ch {k + 1}: sparsity {sparsity_of(v):.2f}")
             ax.set_yticks([])
             if k == 0:
-                ax.set_ylabel("density")
+                ax.set_ylabel(f"{label}\ndensity")
             if row == len(labels) - 1:
                 ax.set_xlabel(f"block {layer + 1} output")
     return fig
@@ -245,8 +245,8 @@ def gradient_scales(groups: Mapping[str, Sequence[dict]]) -> Figure:
     |gradient at the activation's input| (log scale), one line per model."""
     titles = {"weight_input": "mean |weight-layer input|", "weight_grad": "mean |weight gradient|",
               "act_input_grad": "mean |gradient at Tanh input|"}
-    fig = new_figure(12, 3.6)
-    axes = fig.subplots(1, 3)
+    fig = new_figure(6.76, 8.4)
+    axes = fig.subplots(3, 1, sharex=True)
     for ax, key in zip(axes, GRADIENT_KEYS):
         drawn = 0
         for i, (label, recs) in enumerate(groups.items()):
@@ -260,9 +260,10 @@ def gradient_scales(groups: Mapping[str, Sequence[dict]]) -> Figure:
             not_run(ax)
             continue
         ax.set_yscale("log")
-        ax.set_title(titles[key], fontsize=10)
+        ax.set_title(titles[key])
         ax.set_ylabel("mean magnitude (log scale)")
-        ax.set_xlabel("layer (block) index")
+        if ax is axes[-1]:
+            ax.set_xlabel("layer (block) index")
         ax.grid(alpha=0.3, which="both")
         ax.legend(fontsize=8)
     return fig
@@ -271,8 +272,8 @@ def gradient_scales(groups: Mapping[str, Sequence[dict]]) -> Figure:
 def activation_skewness(groups: Mapping[tuple[str, str], Sequence[dict]]) -> Figure:
     """Figure 13: activation shapes (left) and layer skewness per activation (right), dashed for
     Convention and solid for Swap. ``groups`` maps (activation, order) to records."""
-    fig = new_figure(11, 3.8)
-    ax0, ax1 = fig.subplots(1, 2, width_ratios=[1, 1.6])
+    fig = new_figure(6.76, 7.6)
+    ax0, ax1 = fig.subplots(2, 1, height_ratios=[1, 1.3])
     acts = list(dict.fromkeys(a for a, _ in groups))
     activation_shapes(acts, ax=ax0)
     ax0.set_title("activation functions", fontsize=10)
@@ -289,7 +290,7 @@ def paired_bars(labels: Sequence[str], ours: Mapping[str, Stat], paper: Mapping[
                 ylabel: str = "test accuracy (%)", ours_title: str = "ours",
                 paper_title: str = "paper", digits: int = 1) -> Figure:
     """The paper's values and ours side by side (two panels: their scales differ)."""
-    fig = new_figure(9, 3.4)
+    fig = new_figure(6.76, 3.8)
     ax_p, ax_o = fig.subplots(1, 2)
     x = np.arange(len(labels))
     cols = [color(l, i) for i, l in enumerate(labels)]
@@ -329,8 +330,8 @@ def paired_bars(labels: Sequence[str], ours: Mapping[str, Stat], paper: Mapping[
 def depth_panels(groups: Mapping[int, Sequence[dict]], paper: Mapping[int, float]) -> Figure:
     """Table 7 and Figure 14: accuracy by depth (ours and the paper's) and layer skewness of each
     depth."""
-    fig = new_figure(12, 3.9)
-    ax0, ax1 = fig.subplots(1, 2)
+    fig = new_figure(6.76, 7.6)
+    ax0, ax1 = fig.subplots(2, 1)
     depths = sorted(paper)
     stats = {d: accuracy(groups.get(d, [])) for d in depths}
     ax0.plot(depths, [paper[d] for d in depths], "o--", color="0.4", label="paper (Table 7)")

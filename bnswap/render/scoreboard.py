@@ -333,13 +333,6 @@ def tally_markdown(rows: Sequence[Row]) -> str:
     return f"Tally: {counts} (of {len(rows)} claims)."
 
 
-def scoreboard_markdown(rows: Sequence[Row], with_command: bool = True) -> str:
-    """The rows as a Markdown table, with the command that trains each claim's runs."""
-    headers = ["Claim", "Where", "Paper", "Ours", "Profile", "Verdict"]
-    body = []
-    for r in rows:
-        line = [r.claim, r.section, r.paper, r.ours, r.profile, f"**{r.verdict}**"]
-        if with_command:
-            line.append(f"`{r.command}`")
-        body.append(line)
-    return markdown_table(headers + (["Command"] if with_command else []), body)
+# The tables' layout (the claims' table, the runs under it, the scale ladder) lives in
+# scoreboard_tables; the chapters call them from here.
+from .scoreboard_tables import ladder_markdown, ladder_table, scoreboard_markdown  # noqa: E402,F401

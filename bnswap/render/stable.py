@@ -33,15 +33,25 @@ def stable_figures() -> None:
     shell.display_formatter.formatters["image/png"].for_type(Figure, png_base64)
 
 
-def png_base64(fig: Any) -> str | None:
-    """``fig`` as a base64 PNG as the inline backend draws it, minus the ``Software`` stamp."""
+def png_base64(fig: Any) -> tuple[str, dict] | None:
+    """``fig`` as a base64 PNG, minus the ``Software`` stamp, with its display size: made
+    :func:`~bnswap.render.figure.legible`, saved at ``PIXEL_RATIO`` times the layout's dpi and
+    shown at the layout's size (the ``width``/``height`` metadata, as IPython's "retina" format
+    does), so a page shows it sharp and at the size its fonts were chosen for."""
+    from .figure import LAYOUT_DPI, PAD_INCHES, PIXEL_RATIO, legible
+
     if not fig.axes and not fig.lines:
         return None
+    legible(fig)
     buf = io.BytesIO()
     fig.canvas.print_figure(buf, format="png", facecolor=fig.get_facecolor(),
-                            edgecolor=fig.get_edgecolor(), dpi=fig.dpi, bbox_inches="tight",
+                            edgecolor=fig.get_edgecolor(), dpi=PIXEL_RATIO * LAYOUT_DPI,
+                            bbox_inches="tight", pad_inches=PAD_INCHES,
                             metadata={"Software": None})
-    return base64.b64encode(buf.getvalue()).decode("ascii")
+    data = buf.getvalue()
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    return (base64.b64encode(data).decode("ascii"),
+            {"width": width // PIXEL_RATIO, "height": height // PIXEL_RATIO})
 
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"

@@ -23,21 +23,25 @@ def _acc_cell(recs: Sequence[dict]) -> str:
 
 
 def table1_markdown(runs: Runs) -> str:
-    """Table 1: paper | ours per (dataset, arch, activation, order); datasets without any record
-    say how to get them."""
+    """Table 1, one table per architecture (so each fits the text column): paper | ours per
+    (dataset, activation, order); datasets without any record say how to get them."""
     g = table1_groups(runs)
     t1 = paper("table1")
-    headers = ["Dataset"] + [f"{arch_name(a)} {ACTIVATION_NAMES[act]} {o.title()}"
-                             for a, act, o in TABLE1_COLUMNS]
-    body = []
-    for ds, name in DATASET_NAMES.items():
-        cells = [g.get((ds, *c), []) for c in TABLE1_COLUMNS]
-        body.append([f"{name} (paper)"] + [f"{t1[(ds, *c)]:g}" for c in TABLE1_COLUMNS])
-        if not any(cells) and not DATASET_INFO[ds].downloadable:
-            body.append([f"{name} (ours)"] + ["not run here"] * len(TABLE1_COLUMNS))
-        else:
-            body.append([f"{name} (ours)"] + [_acc_cell(c) for c in cells])
-    return markdown_table(headers, body)
+    parts = []
+    for arch in dict.fromkeys(a for a, _, _ in TABLE1_COLUMNS):
+        cols = [c for c in TABLE1_COLUMNS if c[0] == arch]
+        headers = ["Dataset"] + [f"{ACTIVATION_NAMES[act]} {o.title()}" for _, act, o in cols]
+        body = []
+        for ds, name in DATASET_NAMES.items():
+            cells = [g.get((ds, *c), []) for c in cols]
+            body.append([f"{name} (paper)"] + [f"{t1[(ds, *c)]:g}" for c in cols])
+            if not any(cells) and not DATASET_INFO[ds].downloadable:
+                body.append([f"{name} (ours)"] + ["not run here"] * len(cols))
+            else:
+                body.append([f"{name} (ours)"] + [_acc_cell(c) for c in cells])
+        parts.append(f"**{arch_name(arch)}**, test accuracy (%):\n\n"
+                     + markdown_table(headers, body))
+    return "\n\n".join(parts)
 
 
 def table1_gaps_markdown(runs: Runs) -> str:
@@ -95,16 +99,13 @@ def table2_markdown(runs: Runs) -> str:
 
 
 def depth_markdown(runs: Runs) -> str:
-    """Table 7: Swap VGG16_n accuracy by depth, paper next to ours, with the average skewness."""
+    """Table 7: Swap VGG16_n accuracy by depth, paper next to ours, with the average skewness
+    (one row per depth, so the table stays narrow however many depths there are)."""
     g = group_by(runs, "depth")
     t7 = paper("table7")
-    heads = ["", *[("VGG16" if d == 16 else f"VGG16_{d}") for d in g]]
-    return markdown_table(heads, [
-        ["paper (%)", *[f"{t7[d]:g}" for d in g]],
-        ["ours (%)", *[_acc_cell(r) for r in g.values()]],
-        ["ours: avg skewness", *[average_skewness(r).format(2) if r else "not run"
-                                 for r in g.values()]],
-    ])
+    return markdown_table(["Depth", "paper (%)", "ours (%)", "ours: avg skewness"], [
+        ["VGG16" if d == 16 else f"VGG16_{d}", f"{t7[d]:g}", _acc_cell(r),
+         average_skewness(r).format(2) if r else "not run"] for d, r in g.items()])
 
 
 def activation_gains_markdown(runs: Runs) -> str:

@@ -50,6 +50,21 @@ def test_plots_draw_records_and_mark_missing_panels():
     sc = figs[3]
     assert any("r = " in t.get_text() for ax in sc.axes if ax.get_legend()
                for t in ax.get_legend().get_texts())
+    # Sized for the text column: shown at most 676 px wide, saved at twice that, no text
+    # smaller than the caption (16 px, 11.52 pt at 100 px per inch).
+    from matplotlib.text import Text
+
+    from bnswap.render.figure import COLUMN_PX, MIN_FONT_PT, PIXEL_RATIO
+    from bnswap.render.stable import png_base64
+
+    for fig in figs:
+        data, meta = png_base64(fig)
+        assert meta["width"] <= COLUMN_PX, (fig, meta)
+        png = __import__("base64").b64decode(data)
+        assert int.from_bytes(png[16:20], "big") >= PIXEL_RATIO * meta["width"]
+        small = [t.get_text() for t in fig.findobj(Text)
+                 if t.get_text() and t.get_fontsize() < MIN_FONT_PT]
+        assert not small, small
 
 
 def test_plots_with_missing_records_show_not_run():

@@ -74,7 +74,11 @@ def test_extended_tables():
     md2 = R.table2_markdown(data["table2"])
     assert "| LeCun Tanh | 67.82 | 74.46 | +1.90 |" in md2 and "+6.6 | +1.90 |" in md2
     md7 = R.depth_markdown(data["depth"])
-    assert md7.splitlines()[0].startswith("|  | VGG16 | VGG16_15")
+    lines7 = md7.splitlines()
+    assert lines7[0] == "| Depth | paper (%) | ours (%) | ours: avg skewness |"
+    assert lines7[2].startswith("| VGG16 | ") and lines7[3].startswith("| VGG16_15 | ")
+    # one table per architecture, each with the four (activation, order) columns
+    assert md1.count("| Dataset | Tanh Convention | Tanh Swap | ReLU Convention | ReLU Swap |") == 2
 
 
 def test_table1_gaps_compare_sign_and_size_with_the_paper():

@@ -110,7 +110,9 @@ def test_scoreboard_without_records_is_all_not_run_with_commands():
     assert [r.verdict for r in computed] == [V.REPRODUCED] * ANALYTIC
     assert all(r.command.startswith("none") for r in computed)
     md = S.scoreboard_markdown(rows)
-    assert md.count("\n") == len(rows) + 1 and "not run" in md
+    table = md.split("\n\n")[0]
+    assert table.count("\n") == len(rows) + 1 and "not run" in table
+    assert all(f"`{r.command}`" in md and f"`{r.command}`" not in table for r in rows)
     assert S.scoreboard_from({}, PROFILE) == []
     # The paper's gaps are exact: Tiny ImageNet VGG16 ReLU is 59.045 - 61.54.
     tiny = row(rows, "Tiny ImageNet: swapping helps Tanh")
