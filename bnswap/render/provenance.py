@@ -230,12 +230,14 @@ def pilot_markdown(runs: Runs) -> str:
 
 
 def profiles_markdown() -> str:
-    """The profiles (:data:`bnswap.runs.profiles.PROFILES`) as a table."""
-    body = [[p.name, p.epochs or "paper (200; ImageNet 100)", f"{p.width:g}" if p.width else "1",
+    """The profiles (:data:`bnswap.runs.profiles.PROFILES`) as a table of their settings, with
+    what each is for listed under it (one column fewer, so the table fits the text column)."""
+    body = [[f"`{p.name}`", p.epochs or "200 (ImageNet 100)", f"{p.width:g}" if p.width else "1",
              p.seeds, p.train_per_class or "all", f"{p.lr_cap:g}" if p.lr_cap else "none",
-             p.precision or "fp32", p.description] for p in PROFILES.values()]
-    table = markdown_table(["profile", "epochs", "width", "seeds", "train images per class",
-                            "lr cap", "precision", "what it is for"], body)
+             p.precision or "fp32"] for p in PROFILES.values()]
+    table = markdown_table(["profile", "epochs", "width", "seeds", "images per class",
+                            "lr cap", "precision"], body)
+    table += "\n\n" + "\n".join(f"- `{p.name}`: {p.description}" for p in PROFILES.values())
     more = []
     for name, exp in EXPERIMENTS.items():
         runs = [r for r in exp.runs if r.min_seeds > 1]

@@ -116,7 +116,7 @@ def test_cost_pilot_and_profiles_tables():
     pm = R.pilot_markdown(pilot)
     # smoke caps the learning rate at 0.01: lr 0.01 is the one used for both orders.
     assert "| Swap | 0.01 | 0.10 | 0.1 | yes |" in pm and "| Convention | 0.1 | 1.00 | 0.01 |  |" in pm
-    assert "| cpu |" in R.profiles_markdown()
+    assert "| `cpu` |" in R.profiles_markdown() and "- `cpu`: CPU scale" in R.profiles_markdown()
     # the profiles' seeds are defaults: the headline pair always gets more
     assert "headline (Convention, Swap: at least 3)" in R.profiles_markdown()
 
