@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 from ..findings.compare import sweep_correlations
-from ..findings.records import Runs, accuracy, by_label, chance_loss, learned
+from ..findings.records import Runs, accuracy, average_skewness, by_label, chance_loss, learned
 from ..findings.stats import signed
 from .markdown import run_command
 
@@ -29,9 +29,10 @@ def init_scales_markdown(stds: Mapping[str, Sequence[float]], depth: int = 7) ->
     return "At initialisation, on one batch of random images: " + "; ".join(parts) + "."
 
 
-def nobn_init_markdown(runs: Runs, profile: str) -> str:
-    """What training NoBN with each initialisation gave (the ``nobn_init`` experiment): accuracy
-    and whether it fit its training set, or the command that runs what is missing."""
+def nobn_init_markdown(runs: Runs, profile: str, convention: Sequence[dict] = ()) -> str:
+    """What training NoBN with each initialisation gave (the ``nobn_init`` experiment): accuracy,
+    average skewness and whether it fit its training set, or the command that runs what is
+    missing; with ``convention`` (the headline's records), Convention's two numbers beside."""
     groups = by_label(runs)
     sentences, missing = [], []
     for label, records in groups.items():
@@ -43,9 +44,13 @@ def nobn_init_markdown(runs: Runs, profile: str) -> str:
         fit = all(learned(r) for r in records)
         loss = sum(r["final"]["train_loss"] for r in records) / len(records)
         sentences.append(f"with {name}, NoBN reaches {accuracy(records).format(1, '%')} test "
-                         f"accuracy and a final training loss of {loss:.2f} (chance "
-                         f"{chance_loss(records[0]):.2f}): it {'learns' if fit else 'does not learn'}")
+                         f"accuracy, average skewness {average_skewness(records).format(2)} and a "
+                         f"final training loss of {loss:.2f} (chance {chance_loss(records[0]):.2f}): "
+                         f"it {'learns' if fit else 'does not learn'}")
     text = ("Trained at the same settings, " + "; ".join(sentences) + ".") if sentences else ""
+    if sentences and convention:
+        text += (f" Convention, for comparison: {accuracy(convention).format(1, '%')}, average "
+                 f"skewness {average_skewness(convention).format(2)}.")
     if missing:
         text += (f" Not run yet: {', '.join(missing)}; `{run_command('nobn_init', profile)}` "
                  "runs it.")

@@ -21,7 +21,11 @@ def test_nobn_init_says_which_init_learns_and_what_is_missing():
             return make_record(spec, acc=6.2)          # train loss 4.0: did not learn
         return make_record(spec, acc=30.0, train_loss=LEARNED)
     text = D.nobn_init_markdown(fake_runs("nobn_init", make), PROFILE)
-    assert "default initialisation, NoBN reaches 6.2 % (n=1)" in text and "does not learn" in text
+    assert "default initialisation, NoBN reaches 6.2 % (n=1) test accuracy, average skewness " \
+           "0.20 (n=1)" in text and "does not learn" in text
+    conv = [make_record(fake_runs("nobn_init", make)[0][1], acc=35.0)]
+    assert "Convention, for comparison: 35.0 % (n=1)" in D.nobn_init_markdown(
+        fake_runs("nobn_init", make), PROFILE, conv)
     assert "gain 5/3, NoBN reaches 30.0 % (n=1)" in text and "it learns" in text
     only_default = fake_runs("nobn_init", lambda run, spec: make(run, spec)
                              if run.tags["init"] == "default" else None)
