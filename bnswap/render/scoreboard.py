@@ -38,6 +38,8 @@ class Row:
     """The chapter that discusses the claim: saturation, asymmetry, sparsity or extended."""
     experiment: str = ""
     """The experiment whose runs the claim is scored from."""
+    scope: str = ""
+    """The part of the experiment the row covers (a dataset of Table 1), else empty."""
 
 
 # ---- pieces of a row -----------------------------------------------------------------------------
@@ -282,7 +284,7 @@ def row(f: Finding, profile: str) -> Row:
     return Row(claim, section, paper_text, "; ".join([unlearned_text(u) for u in f.unlearned]
                                                     + [ours]),
                _profile_text(profile, f.runs), f.verdict, command, list(f.parts), f.topic,
-               f.experiment)
+               f.experiment, f.scope)
 
 
 def scoreboard_from(data: Mapping[str, Runs], profile: str,
@@ -327,10 +329,20 @@ def verdict_counts(rows: Sequence[Row]) -> dict[str, int]:
     return {v: sum(r.verdict == v for r in rows) for v in VERDICTS}
 
 
+def claim_count(rows: Sequence[Row]) -> int:
+    """How many claims ``rows`` score: a claim split into rows by scope (Table 1's datasets)
+    counts once."""
+    return len({(r.experiment, r.section) if r.scope else (r.experiment, r.claim) for r in rows})
+
+
 def tally_markdown(rows: Sequence[Row]) -> str:
     """One line counting the rows of each verdict (:func:`verdict_counts`)."""
     counts = ", ".join(f"{n} {v}" for v, n in verdict_counts(rows).items())
-    return f"Tally: {counts} (of {len(rows)} claims)."
+    claims = claim_count(rows)
+    if claims == len(rows):
+        return f"Tally: {counts} (of {len(rows)} claims)."
+    return (f"Tally: {counts} (of {len(rows)} rows: {claims} claims, one of them scored per "
+            f"dataset).")
 
 
 # The tables' layout (the claims' table, the runs under it, the scale ladder) lives in

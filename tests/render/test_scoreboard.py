@@ -17,7 +17,7 @@ from bnswap.runs.runner import RunOptions, collect, collect_all, recorded_profil
 
 
 SWAP_BEATS = "Swap beats Convention (Tanh, VGG16_11, CIFAR-100)"
-N_ROWS = 23  # 19 claims; Table 1's is one row per dataset
+N_ROWS = 23  # 20 claims; Table 1's is one row per dataset
 ANALYTIC = 3  # rows computed, not trained (Appendices A.3, A.4, A.10)
 
 
@@ -57,7 +57,11 @@ def test_every_verdict_has_a_rule_and_a_count():
     counts = S.verdict_counts(rows)
     assert list(counts) == list(V.VERDICTS) and sum(counts.values()) == len(rows)
     tally = S.tally_markdown(rows)
-    assert tally.startswith("Tally: ") and tally.endswith(f"(of {len(rows)} claims).")
+    assert tally.startswith("Tally: ")
+    assert tally.endswith(f"(of {len(rows)} rows: 20 claims, one of them scored per dataset).")
+    assert S.claim_count(rows) == 20 and len(rows) == N_ROWS
+    headline_only = S.scoreboard_from({"headline": all_like_paper()["headline"]}, PROFILE)
+    assert S.tally_markdown(headline_only).endswith(f"(of {len(headline_only)} claims).")
     assert f"{counts[V.REPRODUCED]} reproduced, " in tally
     assert f"{counts[V.NOT_RUN]} not run (of" in tally
     listed = S.rules_markdown().split("\n")
