@@ -212,7 +212,9 @@ def _table1(f: Finding) -> Words:
                      for a in archs)
     recorded = any(rec for _, _, rec in f.runs if is_complete(rec))
     if not DATASET_INFO[ds].downloadable and not recorded:
-        ours = f"not run here (needs the dataset: {DATASET_INFO[ds].how_to_get})"
+        # Where to get it is in the extended chapter (a URL would not wrap in a table cell).
+        ours = (f"not run here: it needs the {DATASET_INFO[ds].display} files, which are not "
+                "downloaded automatically (the extended chapter says where to put them)")
     elif not recorded:
         ours = "not run"
     return (f"{DATASET_INFO[ds].display}: swapping helps Tanh (VGG16, MobileNet) much more than "
