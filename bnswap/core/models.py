@@ -167,7 +167,6 @@ def blocks(model: nn.Module) -> list[Block]:
     return [m for m in model.modules() if isinstance(m, Block)]
 
 
-
 def block_output_stds(model: nn.Module, x: torch.Tensor) -> list[float]:
     """The standard deviation of each block's output for input ``x``, in eval mode and without
     gradients (the NoBN diagnosis: how far the signal shrinks with depth at initialisation)."""

@@ -44,14 +44,15 @@ def uniform_saturation(ctx: Context, name: str) -> Finding:
     range and near 0 for a distribution gathered at 0."""
     synthetic = _torch_metrics()
     if synthetic is None:
-        return _analytic("uniform_saturation", name, [NOT_RUN], {"rows": []})
+        return _analytic("uniform_saturation", name, [NOT_RUN],
+                         {"uniform": math.nan, "near_zero": math.nan})
     rows = {r["name"]: r for r in synthetic.reference_metrics()}
     uniform, near_zero = rows[UNIFORM]["saturation"], rows[NEAR_ZERO]["saturation"]
     parts = [REPRODUCED if abs(uniform - paper("uniform_saturation")) <= SATURATION_TOL
              else NOT_REPRODUCED,
              REPRODUCED if near_zero < LOW_SATURATION else NOT_REPRODUCED]
     return _analytic("uniform_saturation", name, parts,
-                     {"uniform": uniform, "near_zero": near_zero, "rows": list(rows.values())})
+                     {"uniform": uniform, "near_zero": near_zero})
 
 
 def tanh_skewness(ctx: Context, name: str) -> Finding:
@@ -72,7 +73,6 @@ def tanh_skewness(ctx: Context, name: str) -> Finding:
                      {"rise": rise, "means": len(peaks), "interior": len(interior),
                       "steeper_below": len(steeper), "peak_sigma": (float(sig.min()),
                                                                    float(sig.max())),
-                      "largest_peak": max(p["peak"] for p in peaks),
                       "mu_range": (float(mus.min()), float(mus.max()))})
 
 

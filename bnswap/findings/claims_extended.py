@@ -95,9 +95,8 @@ def shifted_tanh(ctx: Context, name: str) -> Finding:
     with more skewed channels. Plain Tanh is the headline's Convention."""
     shifted = by_label(ctx.runs(name)).get("shifted_tanh convention", [])
     plain = ctx.headline.get("Convention", [])
-    acc = ctx.noise.contrast([(1, accuracy(shifted)), (-1, accuracy(plain))], accuracy)
-    skew = ctx.noise.contrast([(1, average_skewness(shifted)), (-1, average_skewness(plain))],
-                              average_skewness)
+    acc, skew = (ctx.noise.contrast([(1, measure(shifted)), (-1, measure(plain))], measure)
+                 for measure in (accuracy, average_skewness))
     parts = [verdict_difference(acc, 1.0, sized=False),
              verdict_difference(skew, 1.0, sized=False)]
     return ctx.finding("shifted_tanh", name, parts,

@@ -57,7 +57,7 @@ def _shifted_tanh(f: Finding) -> Words:
 
 def _uniform_saturation(f: Finding) -> Words:
     v = f.values
-    ours = ("needs torch (the package's metrics)" if not v["rows"] else
+    ours = ("needs torch (the package's metrics)" if not math.isfinite(v["uniform"]) else
             f"uniform {v['uniform']:.4f} (tolerance {SATURATION_TOL:g}); tanh(N(0, 0.1²)) "
             f"{v['near_zero']:.3f}")
     return ("Saturation is 0.5 for a uniform distribution and near 0 for one gathered at 0",

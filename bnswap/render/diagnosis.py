@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 from ..findings.compare import sweep_correlations
-from ..findings.records import Runs, accuracy, average_skewness, by_label, chance_loss, learned
+from ..findings.records import (Runs, accuracy, average_skewness, by_label, chance_loss,
+                               final_train_loss, learned)
 from ..findings.stats import signed
 from .markdown import run_command
 
@@ -42,7 +43,7 @@ def nobn_init_markdown(runs: Runs, profile: str, convention: Sequence[dict] = ()
             missing.append(name)
             continue
         fit = all(learned(r) for r in records)
-        loss = sum(r["final"]["train_loss"] for r in records) / len(records)
+        loss = final_train_loss(records).mean
         sentences.append(f"with {name}, NoBN reaches {accuracy(records).format(1, '%')} test "
                          f"accuracy, average skewness {average_skewness(records).format(2)} and a "
                          f"final training loss of {loss:.2f} (chance {chance_loss(records[0]):.2f}): "

@@ -16,7 +16,7 @@ from ..findings.gaussian import (EXPLORER_ACTIVATIONS, OutputStats, grid, input_
                                  output_histogram, skewness_peaks, summary)
 from ..findings.stats import signed
 from .explorer_html import TEMPLATE
-from .figure import new_figure
+from .figure import COLUMN_INCHES, new_figure
 from .markdown import markdown_table
 from .stable import stable_figures
 
@@ -32,7 +32,7 @@ def plot_skewness_heatmaps(stats: dict[str, OutputStats], absolute: bool = True)
     acts = list(stats)
     cols = min(2, len(acts))
     rows = -(-len(acts) // cols)
-    fig = new_figure(6.76, 3.0 * rows + 0.6)
+    fig = new_figure(COLUMN_INCHES, 3.0 * rows + 0.6)
     axes = fig.subplots(rows, cols, squeeze=False, sharex=True, sharey=True)
     for ax in axes.ravel()[len(acts):]:
         ax.axis("off")
@@ -71,7 +71,7 @@ def plot_skewness_profiles(stats: OutputStats,
 def plot_point(activation: str, mu: float, sigma: float, bins: int = 60) -> Figure:
     """Input, activation output and BN output histograms (exact bin masses) for one point."""
     s = summary(activation, mu, sigma)
-    fig = new_figure(6.76, 7.8)
+    fig = new_figure(COLUMN_INCHES, 7.8)
     axes = fig.subplots(3, 1)
     e, p = input_histogram(mu, sigma, bins)
     axes[0].bar(e[:-1], p, width=np.diff(e), align="edge", color="tab:gray")
@@ -204,7 +204,7 @@ def points_markdown(points: Sequence[tuple[str, float, float]]) -> str:
 def plot_sparsity_heatmaps(stats: OutputStats) -> Figure:
     """Sparsity of act(X) itself (what a Convention block outputs, 1 - saturation) next to the
     sparsity after a following BN (what a Swap block outputs), over (mu, sigma)."""
-    fig = new_figure(6.76, 4.2)
+    fig = new_figure(COLUMN_INCHES, 4.2)
     axes = fig.subplots(1, 2, sharey=True)
     mus, sigmas = stats.mu[:, 0], stats.sigma[0, :]
     name = ACTIVATION_NAMES[stats.activation]

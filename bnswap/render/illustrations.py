@@ -16,14 +16,14 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from ..core.registries import ACTIVATION_NAMES, BOUNDED_ODD, activation_info
 from ..findings import gaussian as G, synthetic as D
 from ..findings.stats import signed
-from .figure import CYCLE, color, new_figure
+from .figure import COLUMN_INCHES, CYCLE, color, new_figure
 
 
 def block_diagram() -> Figure:
     """Figure 2: a Convention block (weight -> BN -> Tanh) and a Swap block (weight -> Tanh -> BN),
     with the points where saturation/skewness (activation output) and sparsity (block output) are
     measured."""
-    fig = new_figure(6.76, 4.4)
+    fig = new_figure(COLUMN_INCHES, 4.4)
     ax = fig.add_subplot()
     ax.set_xlim(-0.3, 10.3)
     ax.set_ylim(0, 7.2)
@@ -70,7 +70,7 @@ def reference_histograms(n: int = 20000) -> Figure:
     metrics = {r["name"]: r for r in D.reference_metrics(n)}
     cols = 2
     rows = math.ceil(len(dists) / cols)
-    fig = new_figure(6.76, 2.3 * rows)
+    fig = new_figure(COLUMN_INCHES, 2.3 * rows)
     axes = fig.subplots(rows, cols).ravel()
     for ax, (name, x) in zip(axes, dists.items()):
         m = metrics[name]
@@ -89,7 +89,7 @@ def bn_after_tanh(settings: Sequence[tuple[float, float]] = ((0.0, 0.5), (0.0, 3
     """Figure 6: BN (gamma=1, beta=0) after Tanh as a function of Tanh's input, for inputs
     N(mu, sigma^2); dots are evenly spaced quantiles of each input distribution, so their density
     along the curve shows where the block outputs land."""
-    fig = new_figure(6.76, 8.0)
+    fig = new_figure(COLUMN_INCHES, 8.0)
     ax, ax2 = fig.subplots(2, 1)
     x = np.linspace(-6, 6, 400)
     for i, (mu, sigma) in enumerate(settings):

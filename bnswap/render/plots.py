@@ -23,7 +23,8 @@ from ..findings.records import (GRADIENT_KEYS, SweepPoint, accuracy, captured, g
 from ..findings.stats import Stat, correlation, fit_line, signed
 from ..findings.synthetic import sparsity_of
 from ..runs.experiments import HEADLINE_CAPTURES
-from .figure import COLORS, CYCLE, METRIC_LABELS, color, new_figure, not_run, show  # noqa: F401
+from .figure import (COLORS, CYCLE, COLUMN_INCHES, METRIC_LABELS, color, new_figure,  # noqa: F401
+                     not_run, show)
 from .illustrations import activation_shapes
 from .stable import stable_figures
 
@@ -150,7 +151,7 @@ def channel_vs_layer(records: Mapping[str, dict | None], layer: int = HEADLINE_C
     ``channels`` single channels of it (right), from the captured samples of 0-based block
     ``layer``."""
     labels = list(records)
-    fig = new_figure(6.76, 3.4 * len(labels))
+    fig = new_figure(COLUMN_INCHES, 3.4 * len(labels))
     grid = fig.add_gridspec(2 * len(labels), 2 + math.ceil(channels / 2))
     for row, label in enumerate(labels):
         rec = records[label]
@@ -189,7 +190,7 @@ def block_outputs(records: Mapping[str, dict | None], layer: int = HEADLINE_CAPT
     """Figure 8: block-output distributions of ``channels`` channels of 0-based block ``layer``,
     one row per model (Convention, NWDBN, Swap). Each panel states the channel's sparsity."""
     labels = list(records)
-    fig = new_figure(6.76, 2.4 * len(labels))
+    fig = new_figure(COLUMN_INCHES, 2.4 * len(labels))
     axes = np.atleast_2d(fig.subplots(len(labels), channels, squeeze=False))
     for row, label in enumerate(labels):
         rec = records[label]
@@ -245,7 +246,7 @@ def gradient_scales(groups: Mapping[str, Sequence[dict]]) -> Figure:
     |gradient at the activation's input| (log scale), one line per model."""
     titles = {"weight_input": "mean |weight-layer input|", "weight_grad": "mean |weight gradient|",
               "act_input_grad": "mean |gradient at Tanh input|"}
-    fig = new_figure(6.76, 8.4)
+    fig = new_figure(COLUMN_INCHES, 8.4)
     axes = fig.subplots(3, 1, sharex=True)
     for ax, key in zip(axes, GRADIENT_KEYS):
         drawn = 0
@@ -272,7 +273,7 @@ def gradient_scales(groups: Mapping[str, Sequence[dict]]) -> Figure:
 def activation_skewness(groups: Mapping[tuple[str, str], Sequence[dict]]) -> Figure:
     """Figure 13: activation shapes (left) and layer skewness per activation (right), dashed for
     Convention and solid for Swap. ``groups`` maps (activation, order) to records."""
-    fig = new_figure(6.76, 7.6)
+    fig = new_figure(COLUMN_INCHES, 7.6)
     ax0, ax1 = fig.subplots(2, 1, height_ratios=[1, 1.3])
     acts = list(dict.fromkeys(a for a, _ in groups))
     activation_shapes(acts, ax=ax0)
@@ -290,7 +291,7 @@ def paired_bars(labels: Sequence[str], ours: Mapping[str, Stat], paper: Mapping[
                 ylabel: str = "test accuracy (%)", ours_title: str = "ours",
                 paper_title: str = "paper", digits: int = 1) -> Figure:
     """The paper's values and ours side by side (two panels: their scales differ)."""
-    fig = new_figure(6.76, 3.8)
+    fig = new_figure(COLUMN_INCHES, 3.8)
     ax_p, ax_o = fig.subplots(1, 2)
     x = np.arange(len(labels))
     cols = [color(l, i) for i, l in enumerate(labels)]
@@ -330,7 +331,7 @@ def paired_bars(labels: Sequence[str], ours: Mapping[str, Stat], paper: Mapping[
 def depth_panels(groups: Mapping[int, Sequence[dict]], paper: Mapping[int, float]) -> Figure:
     """Table 7 and Figure 14: accuracy by depth (ours and the paper's) and layer skewness of each
     depth."""
-    fig = new_figure(6.76, 7.6)
+    fig = new_figure(COLUMN_INCHES, 7.6)
     ax0, ax1 = fig.subplots(2, 1)
     depths = sorted(paper)
     stats = {d: accuracy(groups.get(d, [])) for d in depths}

@@ -21,8 +21,12 @@ from ..findings.verdicts import SAME_LOSS, VERDICTS, Unlearned
 from ..runs.experiments import get_experiment
 from .claim_words import EXTRA_WORDS, gap_text as _gap
 from .verdict_rules import VERDICT_RULES, rules_markdown  # noqa: F401  (the rules' home)
-from .markdown import markdown_table, run_command
+from .markdown import run_command
 from .provenance import describe_setup, seeds_text
+# The tables' layout (the claims' table, the runs under it, the scale ladder) lives in
+# scoreboard_tables; the chapters call them from here.
+from .scoreboard_tables import (ladder_markdown, ladder_table, ladder_verdicts,  # noqa: F401
+                                scoreboard_markdown)
 
 @dataclass
 class Row:
@@ -319,11 +323,7 @@ def scoreboards_by_profile(data: Mapping[str, Mapping[str, Runs]]) -> dict[str, 
 def verdict_ladder(by_profile: Mapping[str, Sequence[Row]]) -> list[tuple[str, dict[str, str]]]:
     """``[(claim, {profile: verdict}), ...]`` in the paper's order: one claim's verdicts side by
     side across profiles (rows are matched by claim text and section)."""
-    ladder: dict[tuple[str, str], dict[str, str]] = {}
-    for profile, rows in by_profile.items():
-        for r in rows:
-            ladder.setdefault((r.claim, r.section), {})[profile] = r.verdict
-    return [(claim, verdicts) for (claim, _), verdicts in ladder.items()]
+    return [(claim, verdicts) for (claim, _), verdicts in ladder_verdicts(by_profile).items()]
 
 
 def verdict_counts(rows: Sequence[Row]) -> dict[str, int]:
@@ -345,8 +345,3 @@ def tally_markdown(rows: Sequence[Row]) -> str:
         return f"Tally: {counts} (of {len(rows)} claims)."
     return (f"Tally: {counts} (of {len(rows)} rows: {claims} claims, one of them scored per "
             f"dataset).")
-
-
-# The tables' layout (the claims' table, the runs under it, the scale ladder) lives in
-# scoreboard_tables; the chapters call them from here.
-from .scoreboard_tables import ladder_markdown, ladder_table, scoreboard_markdown  # noqa: E402,F401

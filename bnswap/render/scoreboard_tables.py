@@ -57,16 +57,22 @@ def scoreboard_markdown(rows: Sequence, with_command: bool = True) -> str:
 # ---- the scale ladder ----------------------------------------------------------------------------
 
 
-def ladder_table(by_profile: Mapping[str, Sequence]) -> str:
-    """Claim | where | one verdict column per profile (in ``by_profile``'s order); a claim a
-    profile does not score reads "-"."""
-    profiles = list(by_profile)
+def ladder_verdicts(by_profile: Mapping[str, Sequence]) -> dict[tuple[str, str], dict[str, str]]:
+    """``{(claim, section): {profile: verdict}}`` in the paper's order: one claim's verdicts side
+    by side across profiles (rows are matched by claim text and section)."""
     ladder: dict[tuple[str, str], dict[str, str]] = {}
     for profile, rows in by_profile.items():
         for r in rows:
             ladder.setdefault((r.claim, r.section), {})[profile] = r.verdict
+    return ladder
+
+
+def ladder_table(by_profile: Mapping[str, Sequence]) -> str:
+    """Claim | where | one verdict column per profile (in ``by_profile``'s order); a claim a
+    profile does not score reads "-"."""
+    profiles = list(by_profile)
     body = [[claim, section, *[verdicts.get(p, "-") for p in profiles]]
-            for (claim, section), verdicts in ladder.items()]
+            for (claim, section), verdicts in ladder_verdicts(by_profile).items()]
     return markdown_table(["Claim", "Where", *[f"`{p}`" for p in profiles]], body)
 
 

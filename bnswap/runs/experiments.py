@@ -250,8 +250,8 @@ ANALYTIC = Experiment("analytic", "Closed forms and synthetic checks of the metr
 """The claims scored by computation, not by training: an experiment without runs."""
 
 EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in (
-    _pilot(), _headline(), _nobn_init(), _precision(), _beta_sweep(), _affine_sweep(), _affine_large(),
-    _table1(), _table2(), _shifted(), _depth(), ANALYTIC)}
+    _pilot(), _headline(), _nobn_init(), _precision(), _beta_sweep(), _affine_sweep(),
+    _affine_large(), _table1(), _table2(), _shifted(), _depth(), ANALYTIC)}
 
 
 def get_experiment(name: str) -> Experiment:
