@@ -53,6 +53,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bnswap.core.allocator import keep_freed_memory  # noqa: E402
+from bnswap.core.cpu import cpu_bf16_features, cpu_model  # noqa: E402
 from bnswap.core.augment import Normalizer, random_crop_flip  # noqa: E402
 from bnswap.core.data import DatasetNotFoundError, ImageData, load_dataset  # noqa: E402
 from bnswap.core.metrics import measure  # noqa: E402
@@ -442,16 +443,7 @@ def bench_precision(rounds: int, width: float = 1.0) -> dict:
             "bf16_matmul_peak_gflops": round(peak / 1e9, 2),
             "precision_setup": {"width": width, "batch": BATCH, "rounds": rounds,
                                 "reduced_mode": REDUCED, "cpu_long_precision": CPU_LONG_PRECISION,
-                                "cpu_flags_bf16": cpu_bf16_flags()}}
-
-
-def cpu_bf16_flags() -> list[str]:
-    """The CPU's bf16 matrix / vector features (Linux /proc/cpuinfo), e.g. amx_bf16."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text().split("flags", 2)[1].split("\n")[0].split()
-    except (OSError, IndexError):
-        return []
-    return sorted(f for f in set(flags) if "bf16" in f or f.startswith("amx"))
+                                "cpu_flags_bf16": cpu_bf16_features()}}
 
 
 # ---- 5. GPU -------------------------------------------------------------------------------------
@@ -521,7 +513,7 @@ def main() -> None:
     torch.set_num_threads(threads)
     facts = {"torch": torch.__version__, "python": platform.python_version(),
              "threads": torch.get_num_threads(), "threads_choice": reason, "cpu_count": cpus,
-             "cpu": platform.processor() or platform.machine(),
+             "cpu": platform.processor() or platform.machine(), "cpu_model": cpu_model(),
              "mkldnn": torch.backends.mkldnn.is_available(),
              "malloc_keeps_freed_memory": malloc_kept,
              "loadavg_before": [round(v, 2) for v in load_before]}
