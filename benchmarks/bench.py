@@ -17,7 +17,8 @@ Measures, in one run, and prints progress lines followed by ONE JSON line (the l
    matmul FLOP/s, measured in the same run.
 4. ``bf16_vs_fp32_step``: images/s of a full-width VGG16_11 training step in ``bf16_mixed``
    (bf16 weight layers, fp32 activations and BN) over fp32, alternated in one run, with each
-   mode's images/s (all-bf16 too) under ``precision_images_per_second``; and
+   mode's images/s (all-bf16 too) under ``precision_images_per_second``, the same at the CPU
+   profiles' width 0.25 under ``..._at_cpu_width`` (what decides their precision); and
    ``step_fraction_of_bf16_peak``: that step's FLOP/s over the bf16 matmul FLOP/s measured in the
    same run. Without bf16 matrix units (AMX-BF16 on a CPU; the JSON lists the CPU's bf16 flags),
    bf16 is emulated and slower than fp32, which is why ``cpu_long`` names its own precision.
@@ -417,33 +418,47 @@ def bf16_matmul_peak(sizes=(512, 1024), reps=(3, 2)) -> float:
     return best
 
 
-def bench_precision(rounds: int, width: float = 1.0) -> dict:
-    """Training step of VGG16_11 (batch 128, channels_last) in fp32, bf16_mixed and all-bf16,
-    alternated round by round; bf16_mixed's FLOP/s against this machine's bf16 matmul."""
-    modes = ("fp32", REDUCED, "bf16")
-    log(f"[4/5] VGG16_11 width {width} step: {', '.join(modes)} alternated, {rounds} rounds; "
-        f"bf16 matmul peak (without bf16 matrix units, e.g. AMX, bf16 is slower than fp32)")
-    flops, _ = step_flops(width, BATCH)
+def time_modes(width: float, rounds: int, modes: tuple[str, ...]) -> dict[str, list[float]]:
+    """Seconds of the training step at ``width`` in each precision mode, alternated round by
+    round (forward order, then reversed) so that drifting load hits every mode alike."""
     timers = {m: StepTimer(width, BATCH, precision=m) for m in modes}
     times: dict[str, list[float]] = {m: [] for m in modes}
     for r in range(rounds):
         for m in (modes if r % 2 == 0 else modes[::-1]):
             times[m].append(timers[m].step())
-            log(f"  round {r + 1}/{rounds} {m:10s} {BATCH / times[m][-1]:8.1f} images/s")
+            log(f"  width {width:g} round {r + 1}/{rounds} {m:10s} "
+                f"{BATCH / times[m][-1]:8.1f} images/s")
+    return times
+
+
+def bench_precision(rounds: int, width: float = 1.0, cpu_width: float = 0.25) -> dict:
+    """Training step of VGG16_11 (batch 128, channels_last) in fp32, bf16_mixed and all-bf16,
+    alternated round by round, at full width (the keys) and at the CPU profiles' width (what
+    decides their precision); bf16_mixed's FLOP/s against this machine's bf16 matmul."""
+    modes = ("fp32", REDUCED, "bf16")
+    log(f"[4/5] VGG16_11 step at widths {width:g} and {cpu_width:g}: {', '.join(modes)} "
+        f"alternated, {rounds} rounds; bf16 matmul peak (bf16 pays only with bf16 instructions: "
+        f"{', '.join(cpu_bf16_features()) or 'this CPU has none'})")
+    flops, _ = step_flops(width, BATCH)
+    by_width = {w: {m: BATCH / statistics.median(ts) for m, ts in time_modes(w, rounds, modes).items()}
+                for w in (width, cpu_width)}
+    ips = by_width[width]
     peak = bf16_matmul_peak()
-    ips = {m: BATCH / statistics.median(ts) for m, ts in times.items()}
     ratio = ips[REDUCED] / ips["fp32"]
     frac = flops * ips[REDUCED] / BATCH / peak
-    log(f"  -> bf16_vs_fp32_step = {ratio:.2f} ({REDUCED} over fp32); bf16 matmul "
-        f"{peak / 1e9:.1f} GFLOP/s; step_fraction_of_bf16_peak = {frac:.3f}; cpu_long trains "
-        f"{CPU_LONG_PRECISION}")
+    small = by_width[cpu_width]
+    log(f"  -> bf16_vs_fp32_step = {ratio:.2f} ({REDUCED} over fp32; at width {cpu_width:g}: "
+        f"{small[REDUCED] / small['fp32']:.2f}); bf16 matmul {peak / 1e9:.1f} GFLOP/s; "
+        f"step_fraction_of_bf16_peak = {frac:.3f}; cpu_long trains {CPU_LONG_PRECISION}")
     return {"bf16_vs_fp32_step": round(ratio, 3), "step_fraction_of_bf16_peak": round(frac, 4),
+            "bf16_vs_fp32_step_at_cpu_width": round(small[REDUCED] / small["fp32"], 3),
             "precision_images_per_second": {m: round(v, 1) for m, v in ips.items()},
-            "precision_step_seconds": {m: [round(t, 3) for t in ts] for m, ts in times.items()},
+            "precision_images_per_second_at_cpu_width": {m: round(v, 1) for m, v in small.items()},
             "bf16_matmul_peak_gflops": round(peak / 1e9, 2),
-            "precision_setup": {"width": width, "batch": BATCH, "rounds": rounds,
-                                "reduced_mode": REDUCED, "cpu_long_precision": CPU_LONG_PRECISION,
-                                "cpu_flags_bf16": cpu_bf16_features()}}
+            "precision_setup": {"width": width, "cpu_width": cpu_width, "batch": BATCH,
+                                "rounds": rounds, "reduced_mode": REDUCED,
+                                "cpu_long_precision": CPU_LONG_PRECISION,
+                                "cpu_model": cpu_model(), "cpu_flags_bf16": cpu_bf16_features()}}
 
 
 # ---- 5. GPU -------------------------------------------------------------------------------------

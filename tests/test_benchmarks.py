@@ -41,3 +41,15 @@ def test_gpu_concurrency_without_a_gpu_says_so_in_one_line() -> None:
 
 def test_device_check_script_parses() -> None:
     assert subprocess.run(["bash", "-n", str(BENCH / "device_check.sh")]).returncode == 0
+
+
+def test_precision_benchmark_reports_both_widths_and_this_cpu() -> None:
+    bench = load("bench")
+    torch.set_num_threads(1)
+    out = bench.bench_precision(rounds=1, width=0.125, cpu_width=0.0625)
+    for key in ("precision_images_per_second", "precision_images_per_second_at_cpu_width"):
+        assert set(out[key]) == {"fp32", "bf16_mixed", "bf16"}
+        assert all(v > 0 for v in out[key].values())
+    small = out["precision_images_per_second_at_cpu_width"]
+    assert out["bf16_vs_fp32_step_at_cpu_width"] == round(small["bf16_mixed"] / small["fp32"], 3)
+    assert out["precision_setup"]["cpu_flags_bf16"] == bench.cpu_bf16_features()
