@@ -418,14 +418,16 @@ def bf16_matmul_peak(sizes=(512, 1024), reps=(3, 2)) -> float:
     return best
 
 
-def time_modes(width: float, rounds: int, modes: tuple[str, ...]) -> dict[str, list[float]]:
-    """Seconds of the training step at ``width`` in each precision mode, alternated round by
-    round (forward order, then reversed) so that drifting load hits every mode alike."""
+def time_modes(width: float, rounds: int, modes: tuple[str, ...],
+               steps: int = 1) -> dict[str, list[float]]:
+    """Seconds per training step at ``width`` in each precision mode (the mean of ``steps``
+    steps: a small model's single step is too short to time alone), alternated round by round
+    (forward order, then reversed) so that drifting load hits every mode alike."""
     timers = {m: StepTimer(width, BATCH, precision=m) for m in modes}
     times: dict[str, list[float]] = {m: [] for m in modes}
     for r in range(rounds):
         for m in (modes if r % 2 == 0 else modes[::-1]):
-            times[m].append(timers[m].step())
+            times[m].append(sum(timers[m].step() for _ in range(steps)) / steps)
             log(f"  width {width:g} round {r + 1}/{rounds} {m:10s} "
                 f"{BATCH / times[m][-1]:8.1f} images/s")
     return times
@@ -440,7 +442,9 @@ def bench_precision(rounds: int, width: float = 1.0, cpu_width: float = 0.25) ->
         f"alternated, {rounds} rounds; bf16 matmul peak (bf16 pays only with bf16 instructions: "
         f"{', '.join(cpu_bf16_features()) or 'this CPU has none'})")
     flops, _ = step_flops(width, BATCH)
-    by_width = {w: {m: BATCH / statistics.median(ts) for m, ts in time_modes(w, rounds, modes).items()}
+    # about a second per measurement at either width (a step's cost grows with width squared)
+    by_width = {w: {m: BATCH / statistics.median(ts) for m, ts in
+                    time_modes(w, rounds, modes, steps=max(1, round((width / w) ** 2))).items()}
                 for w in (width, cpu_width)}
     ips = by_width[width]
     peak = bf16_matmul_peak()

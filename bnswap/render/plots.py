@@ -1,5 +1,5 @@
 """The book's figures drawn from records (matplotlib): per-layer metrics (Figures 3, 4, 9, 10, 13,
-14), sweeps (Figures 5, 7), captured distributions (Figures 1, 8), training dynamics (Figures
+14; fp32 against bf16_mixed), sweeps (Figures 5, 7), captured distributions (Figures 1, 8), training dynamics (Figures
 15-17), paper-against-ours bars and the depth panels (Table 7). Each function returns a
 :class:`matplotlib.figure.Figure` and accepts missing data: a panel without records shows a "not
 run" note instead of failing. Figure numbers refer to the paper.
@@ -17,9 +17,10 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.transforms import blended_transform_factory
 
-from ..core.registries import ACTIVATION_NAMES, activation_info
-from ..findings.records import (GRADIENT_KEYS, SweepPoint, accuracy, captured, gradient_profile,
-                                layer_profile, learning_curve, sample_skewness)
+from ..core.registries import ACTIVATION_NAMES, COMPARED_ORDERS, activation_info
+from ..findings.records import (GRADIENT_KEYS, METRICS, Runs, SweepPoint, accuracy, captured,
+                                gradient_profile, group_by, is_complete, layer_profile,
+                                learning_curve, sample_skewness)
 from ..findings.stats import Stat, correlation, fit_line, signed
 from ..findings.synthetic import sparsity_of
 from ..runs.experiments import HEADLINE_CAPTURES
@@ -360,3 +361,16 @@ def depth_panels(groups: Mapping[int, Sequence[dict]], paper: Mapping[int, float
 
 def _viridis(i: int, n: int) -> str:
     return to_hex(colormaps["viridis"](i / max(1, n - 1)))
+
+
+def precision_layers(runs: Runs, reduced: str = "bf16_mixed") -> Figure:
+    """Per-block saturation, skewness and sparsity of each order in fp32 (solid) and in
+    ``reduced`` (dashed), mean over seeds with ± one std shaded."""
+    groups = group_by([r for r in runs if is_complete(r[2])], "order", "precision")
+    series, styles = {}, {}
+    for i, order in enumerate(COMPARED_ORDERS):
+        for precision, line in (("fp32", "-"), (reduced, "--")):
+            label = f"{order.title()} {precision}"
+            series[label] = groups.get((order, precision), [])
+            styles[label] = {"color": color(order.title(), i), "linestyle": line}
+    return metric_panels(series, METRICS, width=COLUMN_INCHES, styles=styles)

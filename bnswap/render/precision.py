@@ -1,14 +1,19 @@
-"""The ``precision`` experiment's comparison in words: fp32 against ``bf16_mixed`` per order, a
-table and one sentence (the numbers: :mod:`bnswap.findings.precision`)."""
+"""The ``precision`` experiment's comparison in words: fp32 against ``bf16_mixed`` per order,
+layer-averaged (a table and a sentence) and per block (a sentence; the figure is
+:func:`bnswap.render.plots.precision_layers`). The numbers: :mod:`bnswap.findings.precision`."""
 
 from __future__ import annotations
 
 import math
 
-from ..findings.precision import precision_gaps
-from ..findings.records import Runs
+from ..core.registries import COMPARED_ORDERS
+from ..findings.precision import chance_beyond_noise, layer_gaps, precision_gaps
+from ..findings.records import METRICS, Runs
 from ..findings.stats import NOISE_Z
 from .markdown import markdown_table
+
+LISTED = 6
+"""At most this many blocks beyond noise are named; the rest are counted."""
 
 
 def precision_markdown(runs: Runs, reduced: str = "bf16_mixed") -> str:
@@ -29,3 +34,29 @@ def precision_markdown(runs: Runs, reduced: str = "bf16_mixed") -> str:
                "Beyond seed noise: " + ", ".join(beyond) + ".")
     return markdown_table(["order", "quantity", "fp32", reduced, f"{reduced} − fp32",
                            f"noise ({NOISE_Z:g} SE)", "within noise"], body) + "\n\n" + summary
+
+
+def layer_precision_markdown(runs: Runs, reduced: str = "bf16_mixed") -> str:
+    """Per block: how many of the (order, metric, block) differences lie within their seed
+    noise, which do not, and how many would be flagged by chance alone."""
+    gaps = [g for g in layer_gaps(runs, reduced) if math.isfinite(g.noise)]
+    if not gaps:
+        return (f"The per-block comparison needs at least two seeds in fp32 and in {reduced} "
+                f"for an order.")
+    beyond = sorted((g for g in gaps if not g.within_noise),
+                    key=lambda g: -abs(g.difference) / g.noise)
+    n = min(g.fp32.n for g in gaps), min(g.reduced.n for g in gaps)
+    chance = chance_beyond_noise(*n)
+    text = (f"Block by block ({len(gaps)} differences: {len(COMPARED_ORDERS)} orders, "
+            f"{len(METRICS)} metrics, every block), {len(gaps) - len(beyond)} lie within "
+            f"{NOISE_Z:g} standard errors of zero. With {n[0]} and {n[1]} seeds a side, "
+            f"a difference lands beyond that by chance alone with probability {chance:.2f}, "
+            f"about {chance * len(gaps):.0f} of {len(gaps)} when nothing changed.")
+    if beyond:
+        named = [f"{g.order.title()} {g.quantity} in block {g.layer} ({g.difference:+.3f} "
+                 f"against {g.noise:.3f})" for g in beyond[:LISTED]]
+        more = len(beyond) - LISTED
+        text += (f" Beyond it{' (the largest first)' if len(beyond) > 1 else ''}: "
+                 + "; ".join(named) + (f"; and {more} more" if more > 0 else "") + ".")
+    return text
+

@@ -4,7 +4,7 @@ bnswap.render.illustrations)."""
 from __future__ import annotations
 
 
-from fake_records import all_like_paper
+from fake_records import all_like_paper, fake_runs, make_record
 
 from bnswap.findings import records as A
 from bnswap.findings.paper import paper
@@ -40,6 +40,7 @@ def test_plots_draw_records_and_mark_missing_panels():
         P.paired_bars(["Convention", "Swap"], {k: A.accuracy(v) for k, v in g.items()},
                       {"Convention": 69.5, "Swap": 74.11}),
         P.depth_panels(A.group_by(data["depth"], "depth"), paper("table7")),
+        P.precision_layers(fake_runs("precision", lambda run, spec: make_record(spec))),
     ]
     assert any(t.get_text() == "Swap" for t in figs[0].axes[0].texts)  # the block diagram
     for fig in figs[1:]:

@@ -40,3 +40,62 @@ def test_without_reduced_records_it_says_so() -> None:
     runs = [(run, spec, rec if spec.precision == "fp32" else None)
             for run, spec, rec in precision_runs(0.0)]
     assert R.precision_markdown(runs).startswith("No bf16_mixed record yet")
+
+
+def layered_runs(block_shift: float, block: int = 3):
+    """Precision records identical per seed except ``block_shift`` added to bf16_mixed Swap's
+    skewness in ``block`` (1-based); the seed spread of every metric is 0.01."""
+    def make(run, spec):
+        skew = [0.2 + 0.01 * spec.seed] * 10
+        if spec.precision == "bf16_mixed" and spec.order == "swap":
+            skew[block - 1] += block_shift
+        return make_record(spec, acc=40.0 + 0.5 * spec.seed, sat=0.5 + 0.01 * spec.seed,
+                           skew=skew, spars=0.6 + 0.01 * spec.seed)
+    return fake_runs("precision", make)
+
+
+def test_layer_gaps_find_the_one_shifted_block() -> None:
+    from bnswap.findings.precision import layer_gaps
+
+    gaps = layer_gaps(layered_runs(0.5))
+    assert len(gaps) == 2 * 3 * 10  # orders x metrics x blocks
+    beyond = [(g.order, g.quantity, g.layer) for g in gaps if not g.within_noise]
+    assert beyond == [("swap", "skewness", 3)]
+    shifted = next(g for g in gaps if g.layer == 3 and g.quantity == "skewness"
+                   and g.order == "swap")
+    assert shifted.difference == pytest.approx(0.5)
+    # sd 0.01 on both sides, n = 3: 2 * sqrt(2 * 0.0001 / 3)
+    assert shifted.noise == pytest.approx(2 * math.sqrt(2e-4 / 3))
+    md = R.layer_precision_markdown(layered_runs(0.5))
+    assert "59 lie within 2 standard errors" in md
+    assert "Beyond it: Swap skewness in block 3 (+0.500" in md
+    assert "Beyond it" not in R.layer_precision_markdown(layered_runs(0.0))
+
+
+def test_chance_rate_is_students_t_tail() -> None:
+    from scipy.stats import t
+
+    from bnswap.findings.precision import chance_beyond_noise
+
+    assert chance_beyond_noise(3, 3) == pytest.approx(2 * t.sf(2.0, 4))
+    assert 0.11 < chance_beyond_noise(3, 3) < 0.12
+    assert chance_beyond_noise(200, 200) == pytest.approx(0.046, abs=0.001)
+    assert math.isnan(chance_beyond_noise(1, 1))
+
+
+def test_layer_comparison_needs_two_seeds_a_side() -> None:
+    runs = [(run, spec, rec if spec.precision == "fp32" else None)
+            for run, spec, rec in layered_runs(0.0)]
+    assert R.layer_precision_markdown(runs).startswith("The per-block comparison needs")
+
+
+def test_precision_figure_draws_both_precisions_of_both_orders() -> None:
+    from bnswap.render import plots as P
+
+    fig = P.precision_layers(layered_runs(0.5))
+    assert len(fig.axes) == 3
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels == ["Convention fp32 (n=3)", "Convention bf16_mixed (n=3)", "Swap fp32 (n=3)",
+                      "Swap bf16_mixed (n=3)"]
+    dashed = [line.get_linestyle() for line in fig.axes[1].get_lines()]
+    assert dashed.count("--") == 2
