@@ -10,6 +10,7 @@ metric in each layer (:func:`layer_gaps`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 from scipy.stats import t as student_t
@@ -88,3 +89,35 @@ def chance_beyond_noise(n_fp32: int, n_reduced: int) -> float:
     count of flagged blocks should be read against."""
     df = n_fp32 + n_reduced - 2
     return float(2 * student_t.sf(NOISE_Z, df)) if df > 0 else float("nan")
+
+
+@dataclass(frozen=True)
+class PrecisionCost:
+    """Training throughput of one CPU in each precision, from records made on it."""
+
+    cpu_model: str
+    cpu_bf16: tuple[str, ...]
+    width: float
+    images_per_second: dict[str, Stat]
+    """precision -> the records' training images per second."""
+
+
+def cost_by_precision(records: Sequence[dict]) -> list[PrecisionCost]:
+    """The CPUs whose records include more than one precision at one width (records that name
+    their CPU, ``environment.cpu_model``, and ran with one thread): each precision's training
+    throughput there. Only such records compare precisions fairly: the same model size on the
+    same processor."""
+    groups: dict[tuple, dict[str, list[float]]] = {}
+    flags: dict[str, tuple[str, ...]] = {}
+    for r in records:
+        env = r.get("environment", {})
+        if not (is_complete(r) and env.get("cpu_model") and env.get("threads") == 1):
+            continue
+        spec = r["spec"]
+        key = (env["cpu_model"], spec["width"])
+        flags[env["cpu_model"]] = tuple(env.get("cpu_bf16", ()))
+        groups.setdefault(key, {}).setdefault(spec.get("precision", "fp32"), []).append(
+            r["images_per_second"])
+    return [PrecisionCost(model, flags[model], width,
+                          {p: aggregate(v) for p, v in sorted(by.items())})
+            for (model, width), by in groups.items() if len(by) > 1]

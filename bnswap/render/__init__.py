@@ -23,7 +23,7 @@ from .hyperparameters import (RECORD_FIELDS, SCOREBOARD_FIELDS, TRAIN_IMAGES, cs
                               train_images, write_csv)
 from .layers import channel_summary, saturation_blocks_markdown, saturation_summary
 from .markdown import glue, markdown_table, run_command, show, status_markdown
-from .precision import layer_precision_markdown, precision_markdown
+from .precision import layer_precision_markdown, precision_cost_markdown, precision_markdown
 from .provenance import (caveats_markdown, cost_by_arch_markdown, cost_markdown, cost_rows,
                          describe_setup, differences_from_paper, pilot_markdown,
                          pilot_summary_markdown, profiles_markdown, setup_line, setup_markdown)
@@ -37,7 +37,7 @@ __all__ = [
     "learning_markdown", "nobn_markdown",
     "pooling_markdown", "shifted_tanh_markdown", "channel_summary", "saturation_blocks_markdown",
     "saturation_summary", "glue", "markdown_table", "run_command", "show", "status_markdown",
-    "precision_markdown", "layer_precision_markdown", "caveats_markdown", "cost_by_arch_markdown", "cost_markdown",
+    "precision_markdown", "layer_precision_markdown", "precision_cost_markdown", "caveats_markdown", "cost_by_arch_markdown", "cost_markdown",
     "cost_rows", "describe_setup", "differences_from_paper",
     "pilot_markdown", "pilot_summary_markdown", "profiles_markdown", "setup_line", "setup_markdown",
     "activation_gains_markdown", "dataset_instructions", "depth_markdown",

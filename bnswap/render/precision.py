@@ -5,9 +5,11 @@ layer-averaged (a table and a sentence) and per block (a sentence; the figure is
 from __future__ import annotations
 
 import math
+from typing import Sequence
 
 from ..core.registries import COMPARED_ORDERS
-from ..findings.precision import chance_beyond_noise, layer_gaps, precision_gaps
+from ..findings.precision import (chance_beyond_noise, cost_by_precision, layer_gaps,
+                                  precision_gaps)
 from ..findings.records import METRICS, Runs
 from ..findings.stats import NOISE_Z
 from .markdown import markdown_table
@@ -60,3 +62,24 @@ def layer_precision_markdown(runs: Runs, reduced: str = "bf16_mixed") -> str:
                  + "; ".join(named) + (f"; and {more} more" if more > 0 else "") + ".")
     return text
 
+
+
+def precision_cost_markdown(records: Sequence[dict]) -> str:
+    """What each precision cost on the CPUs that made records in more than one (the records'
+    own throughput: the real training loop, evaluation included)."""
+    costs = cost_by_precision(records)
+    if not costs:
+        return ("No CPU in the results store has made records in two precisions at one width "
+                "yet, so the records cannot compare their cost.")
+    lines = []
+    for c in costs:
+        ips = c.images_per_second
+        base = ips.get("fp32")
+        parts = [f"{p} {s.mean:,.0f} images/s ({s.n} run{'s' if s.n > 1 else ''})"
+                 + (f", {s.mean / base.mean:.2f}x fp32" if base and p != "fp32" else "")
+                 for p, s in ips.items()]
+        flags = ", ".join(c.cpu_bf16) or "no bf16 instructions"
+        lines.append(f"- {c.cpu_model} ({flags}), width {c.width:g}: " + "; ".join(parts) + ".")
+    return ("Training throughput from the records themselves (one torch thread per run, "
+            "evaluation included, on a machine that usually ran two runs side by side):\n\n"
+            + "\n".join(lines))

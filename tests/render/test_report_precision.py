@@ -99,3 +99,27 @@ def test_precision_figure_draws_both_precisions_of_both_orders() -> None:
                       "Swap bf16_mixed (n=3)"]
     dashed = [line.get_linestyle() for line in fig.axes[1].get_lines()]
     assert dashed.count("--") == 2
+
+
+def test_cost_compares_precisions_only_on_one_cpu_and_width() -> None:
+    from bnswap.findings.precision import cost_by_precision
+
+    def rec(cpu, precision, ips, width=0.25, threads=1):
+        spec = {"width": width, **({"precision": precision} if precision != "fp32" else {})}
+        return {"status": "complete", "layers": [], "spec": spec, "images_per_second": ips,
+                "environment": {"cpu_model": cpu, "cpu_bf16": ["avx512_bf16"],
+                                "threads": threads}}
+
+    records = [rec("EPYC", "fp32", 1000.0), rec("EPYC", "fp32", 1200.0),
+               rec("EPYC", "bf16_mixed", 1650.0),
+               rec("Other", "fp32", 500.0),  # one precision only: nothing to compare
+               rec("EPYC", "bf16_mixed", 9999.0, width=1.0),  # another width
+               rec("EPYC", "bf16_mixed", 9999.0, threads=2)]  # another thread count
+    (cost,) = cost_by_precision(records)
+    assert (cost.cpu_model, cost.width) == ("EPYC", 0.25)
+    assert cost.images_per_second["fp32"].mean == 1100.0
+    assert cost.images_per_second["bf16_mixed"].n == 1
+    md = R.precision_cost_markdown(records)
+    assert "- EPYC (avx512_bf16), width 0.25: bf16_mixed 1,650 images/s (1 run), 1.50x fp32; " \
+           "fp32 1,100 images/s (2 runs)." in md
+    assert R.precision_cost_markdown(records[3:4]).startswith("No CPU")
