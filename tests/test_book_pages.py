@@ -133,3 +133,35 @@ def test_no_long_paragraph_repeats_across_pages():
             seen.setdefault(para, set()).add("glossary")
     repeated = {p[:100]: sorted(v) for p, v in seen.items() if len(v) > 1}
     assert not repeated, repeated
+
+
+PROSE_IMPORT = re.compile(r"(?:^\s*|`)(from bnswap[\w.]* import [\w ,]+|import bnswap[\w.]*(?: as \w+)?)",
+                          re.M)  # at a line's start (a code block) or in a code span
+PROSE_MODULE = re.compile(r"`(bnswap(?:\.\w+)+)`")
+PROSE_PATH = re.compile(r"`(bnswap/[\w/]+\.py)`")
+
+
+@pytest.mark.parametrize("page", book.PAGES)
+def test_imports_modules_and_paths_named_in_prose_exist(page):
+    """What the prose tells a reader to import, or names as a module or file, exists: an
+    exercise that fails on its first line teaches nothing."""
+    import importlib
+
+    text = "\n".join(c.source for c in _cells(page) if c.cell_type == "markdown")
+    for statement in PROSE_IMPORT.findall(text):
+        exec(statement.split(" as ")[0] if statement.startswith("import") else
+             statement.rstrip(" ,"), {})
+    for dotted in PROSE_MODULE.findall(text):
+        parts = dotted.split(".")
+        # the longest importable prefix, then attributes
+        for cut in range(len(parts), 0, -1):
+            try:
+                obj = importlib.import_module(".".join(parts[:cut]))
+                break
+            except ModuleNotFoundError:
+                continue
+        for attr in parts[cut:]:
+            assert hasattr(obj, attr), f"{page}: `{dotted}` names no {attr!r}"
+            obj = getattr(obj, attr)
+    for path in PROSE_PATH.findall(text):
+        assert (REPO / path).exists(), f"{page}: `{path}` does not exist"
