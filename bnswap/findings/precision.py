@@ -106,10 +106,10 @@ def cost_by_precision(records: Sequence[dict]) -> list[PrecisionCost]:
     """The CPUs whose records include more than one precision at one width (records that name
     their CPU, ``environment.cpu_model``, and ran with one thread): each precision's training
     throughput there. Only such records compare precisions fairly: the same model size on the
-    same processor."""
+    same processor. A record passed several times (it serves several experiments) counts once."""
     groups: dict[tuple, dict[str, list[float]]] = {}
     flags: dict[str, tuple[str, ...]] = {}
-    for r in records:
+    for r in {r.get("key") or id(r): r for r in records}.values():
         env = r.get("environment", {})
         if not (is_complete(r) and env.get("cpu_model") and env.get("threads") == 1):
             continue
