@@ -59,8 +59,9 @@ PROFILES: dict[str, Profile] = {
     "cpu_long": Profile(
         "cpu_long",
         "CPU scale, long enough for weight decay to act: width 0.25, 70 epochs (LR x0.1 after "
-        "epochs 35 and 52), 1 seed, fp32 (bf16 was 10x slower than fp32 on the AVX2 CPU these "
-        "records were made on); the pilot at this profile compares the paper's two rates",
+        "epochs 35 and 52), 1 seed, the paper's learning rates (its own pilot: Swap's 0.1 trains "
+        "well at 70 epochs, so no cap), fp32 on every CPU (a queue that spans machines keeps one "
+        "precision; bf16 ran 10x slower on a CPU without bf16 instructions)",
         epochs=70, width=0.25, seeds=1, precision="fp32"),
     "gpu_pair": Profile(
         "gpu_pair",
