@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .colab import sync_install_cell
+from .render.explorer import BATCH_ENV
 from .render.stable import stable_widget_ids
 from .runs.profiles import PROFILES
 from .runs.results import results_dir as resolve_results_dir
@@ -177,7 +178,8 @@ def kernel_environment(tmp: Path, data_dir: str | None, results_dir: str | None)
                                            if p),
            "PYTHONPATH": os.pathsep.join(p for p in (str(PACKAGE_PARENT),
                                                      os.environ.get("PYTHONPATH")) if p),
-           "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+           "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+           BATCH_ENV: "1"}  # no reader: the explorer's live panel is skipped
     if data_dir:
         env["BNSWAP_DATA_DIR"] = str(Path(data_dir).expanduser().resolve())
     if results_dir:

@@ -10,10 +10,14 @@ environment:
   ``results/``, so they must be compared against exactly that store.
 * the repository is put on ``PYTHONPATH`` so ``import bnswap`` works without an install.
 * matplotlib's inline backend in the kernel is left alone; nbval does not compare images.
+* ``BNSWAP_BATCH=1``: no reader moves a slider here, so the explorer's live ipywidgets panel is
+  skipped (a live ``Output`` widget can leave a notebook client waiting forever).
 """
 
 import os
 from pathlib import Path
+
+from bnswap.render.explorer import BATCH_ENV
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -22,6 +26,7 @@ os.environ.pop("BNSWAP_RESULTS_DIR", None)
 os.environ["PYTHONPATH"] = os.pathsep.join(
     p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p)
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+os.environ[BATCH_ENV] = "1"
 
 # Folders next to the chapters that hold no chapters (executed copies, failures, build output).
 collect_ignore_glob = ["_build/*", "**/.ipynb_checkpoints/*", "*.failed.ipynb"]

@@ -7,6 +7,7 @@ self-contained HTML panel for the built site. Every number comes from the quadra
 from __future__ import annotations
 
 import json
+import os
 from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
@@ -92,11 +93,23 @@ def plot_point(activation: str, mu: float, sigma: float, bins: int = 60) -> Figu
     return fig
 
 
+BATCH_ENV = "BNSWAP_BATCH"
+"""Set (to anything non-empty) where notebooks are executed without a reader: the book runner's
+kernels and nbval's (``book/conftest.py``)."""
+
+
 def widget_panel(mu: float = 1.0, sigma: float = 1.5,
-                 activation: str = "tanh") -> ipywidgets.VBox:
+                 activation: str = "tanh") -> ipywidgets.VBox | None:
     """An ipywidgets panel: sliders for mu and sigma, a dropdown for the activation; redraws the
     three histograms and the readouts on every change. Needs a live kernel with matplotlib's
-    inline backend (``%matplotlib inline``, as every chapter starts), which displays figures."""
+    inline backend (``%matplotlib inline``, as every chapter starts), which displays figures.
+
+    In a batch execution (:data:`BATCH_ENV` set) it draws nothing and returns None: no reader can
+    move a slider there, the built page removes the cell's output anyway, and a live ``Output``
+    widget can leave nbclient waiting forever for the cell to finish (jupyter/nbclient#312; seen
+    here in about half of the runs of this chapter on a loaded machine)."""
+    if os.environ.get(BATCH_ENV):
+        return None
     import ipywidgets as widgets
     from IPython.display import display
 

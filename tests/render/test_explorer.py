@@ -145,3 +145,17 @@ def test_figures_are_stand_alone():
     assert [ax.get_title() for ax in figs[0].axes[:3]] == [
         ACTIVATION_NAMES[a] for a in G.EXPLORER_ACTIVATIONS]
     assert figs[2].axes[1].get_xlabel() == "y = Softsign(x)"
+
+
+def test_live_panel_is_skipped_in_batch_runs(monkeypatch, tmp_path):
+    """A batch execution (the book runner's kernels, nbval's) draws no live panel: nbclient can
+    wait forever on a cell with a live Output widget (jupyter/nbclient#312)."""
+    from bnswap import book
+    from bnswap.render import explorer as ex
+
+    assert book.kernel_environment(tmp_path, None, None)[ex.BATCH_ENV] == "1"
+    monkeypatch.setenv(ex.BATCH_ENV, "1")
+    assert ex.widget_panel() is None
+    monkeypatch.delenv(ex.BATCH_ENV)
+    panel = ex.widget_panel(mu=0.5, sigma=1.0)
+    assert [w.description for w in panel.children[0].children] == ["mu", "sigma", "activation"]
