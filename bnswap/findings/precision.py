@@ -35,21 +35,26 @@ class PrecisionGap:
     """``reduced - fp32`` (nan while either side has no record)."""
     noise: float
     """:data:`NOISE_Z` standard errors of the difference (nan below two seeds a side)."""
+    layer: int | None = None
+    """1-based block of a per-block gap (``quantity`` is then the metric's name); None for a
+    layer average or the accuracy."""
 
     @property
     def within_noise(self) -> bool:
         return within_bound(self.difference, self.noise)
 
 
-def _gap(order: str, quantity: str, fp32: Stat, reduced: Stat, cls: type = PrecisionGap,
-         **extra: int) -> PrecisionGap:
+def _gap(order: str, quantity: str, fp32: Stat, reduced: Stat,
+         layer: int | None = None) -> PrecisionGap:
     c = contrast([(1.0, reduced), (-1.0, fp32)])  # value and se are nan where a side is missing
-    return cls(order, quantity, fp32, reduced, c.value, NOISE_Z * c.se, **extra)
+    return PrecisionGap(order, quantity, fp32, reduced, c.value, NOISE_Z * c.se, layer)
 
 
-def _pairs(runs: Runs, reduced: str) -> list[tuple[str, list[dict], list[dict]]]:
-    """``[(order, fp32 records, reduced records), ...]`` for the compared orders."""
-    groups = group_by([r for r in runs if is_complete(r[2])], "order", "precision")
+def precision_groups(runs: Runs,
+                     reduced: str = "bf16_mixed") -> list[tuple[str, list[dict], list[dict]]]:
+    """``[(order, fp32 records, reduced records), ...]`` for the compared orders (complete
+    records only; an order without any has empty lists)."""
+    groups = group_by(runs, "order", "precision")
     return [(order, groups.get((order, "fp32"), []), groups.get((order, reduced), []))
             for order in COMPARED_ORDERS]
 
@@ -57,28 +62,23 @@ def _pairs(runs: Runs, reduced: str) -> list[tuple[str, list[dict], list[dict]]]
 def precision_gaps(runs: Runs, reduced: str = "bf16_mixed") -> list[PrecisionGap]:
     """Every (order, quantity) of the ``precision`` experiment's ``runs`` (its ``collect``)."""
     return [_gap(order, name, *(measure_of(metric or "accuracy")(g) for g in (a, b)))
-            for order, a, b in _pairs(runs, reduced) for name, metric in METRICS]
+            for order, a, b in precision_groups(runs, reduced) for name, metric in METRICS]
 
 
-@dataclass(frozen=True)
-class LayerGap(PrecisionGap):
-    layer: int = 0
-    """1-based block index (``quantity`` is the metric's name)."""
-
-
-def layer_gaps(runs: Runs, reduced: str = "bf16_mixed") -> list[LayerGap]:
+def layer_gaps(runs: Runs, reduced: str = "bf16_mixed") -> list[PrecisionGap]:
     """bf16_mixed minus fp32 for every (order, metric, block) with records on both sides: the
     per-layer view of :func:`precision_gaps` (a block without a value, e.g. saturation of an
     unbounded layer, is left out)."""
     gaps = []
-    for order, a, b in _pairs(runs, reduced):
+    for order, a, b in precision_groups(runs, reduced):
         if not (a and b):
             continue
         for metric in LAYER_METRICS:
             va, vb = (np.stack([layer_values(r, metric) for r in g]) for g in (a, b))
-            gaps += [gap for i in range(min(va.shape[1], vb.shape[1]))
-                     if (gap := _gap(order, metric, aggregate(va[:, i]), aggregate(vb[:, i]),
-                                     LayerGap, layer=i + 1)).fp32.ok and gap.reduced.ok]
+            for i in range(min(va.shape[1], vb.shape[1])):
+                gap = _gap(order, metric, aggregate(va[:, i]), aggregate(vb[:, i]), i + 1)
+                if gap.fp32.ok and gap.reduced.ok:
+                    gaps.append(gap)
     return gaps
 
 

@@ -1,8 +1,8 @@
 """The book's figures drawn from records (matplotlib): per-layer metrics (Figures 3, 4, 9, 10, 13,
-14; fp32 against bf16_mixed), sweeps (Figures 5, 7), captured distributions (Figures 1, 8), training dynamics (Figures
-15-17), paper-against-ours bars and the depth panels (Table 7). Each function returns a
-:class:`matplotlib.figure.Figure` and accepts missing data: a panel without records shows a "not
-run" note instead of failing. Figure numbers refer to the paper.
+14; fp32 against bf16_mixed), sweeps (Figures 5, 7), captured distributions (Figures 1, 8),
+training dynamics (Figures 15-17), paper-against-ours bars and the depth panels (Table 7). Each
+function returns a :class:`matplotlib.figure.Figure` and accepts missing data: a panel without
+records shows a "not run" note instead of failing. Figure numbers refer to the paper.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.transforms import blended_transform_factory
 
-from ..core.registries import ACTIVATION_NAMES, COMPARED_ORDERS, activation_info
+from ..core.registries import ACTIVATION_NAMES, activation_info
+from ..findings.precision import precision_groups
 from ..findings.records import (GRADIENT_KEYS, METRICS, Runs, SweepPoint, accuracy, captured,
-                                gradient_profile, group_by, is_complete, layer_profile,
-                                learning_curve, sample_skewness)
+                                gradient_profile, layer_profile, learning_curve, sample_skewness)
 from ..findings.stats import Stat, correlation, fit_line, signed
 from ..findings.synthetic import sparsity_of
 from ..runs.experiments import HEADLINE_CAPTURES
@@ -366,11 +366,10 @@ def _viridis(i: int, n: int) -> str:
 def precision_layers(runs: Runs, reduced: str = "bf16_mixed") -> Figure:
     """Per-block saturation, skewness and sparsity of each order in fp32 (solid) and in
     ``reduced`` (dashed), mean over seeds with ± one std shaded."""
-    groups = group_by([r for r in runs if is_complete(r[2])], "order", "precision")
     series, styles = {}, {}
-    for i, order in enumerate(COMPARED_ORDERS):
-        for precision, line in (("fp32", "-"), (reduced, "--")):
+    for i, (order, *groups) in enumerate(precision_groups(runs, reduced)):
+        for precision, line, recs in zip(("fp32", reduced), ("-", "--"), groups):
             label = f"{order.title()} {precision}"
-            series[label] = groups.get((order, precision), [])
+            series[label] = recs
             styles[label] = {"color": color(order.title(), i), "linestyle": line}
     return metric_panels(series, METRICS, width=COLUMN_INCHES, styles=styles)

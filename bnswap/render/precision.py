@@ -63,7 +63,6 @@ def layer_precision_markdown(runs: Runs, reduced: str = "bf16_mixed") -> str:
     return text
 
 
-
 def precision_cost_markdown(records: Sequence[dict]) -> str:
     """What each precision cost on the CPUs that made records in more than one (the records'
     own throughput: the real training loop, evaluation included)."""
