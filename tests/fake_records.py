@@ -80,6 +80,13 @@ def fake_runs(name, make):
     return out
 
 
+def first_seeds(runs, label, n=1):
+    """``runs`` with only the first ``n`` seeds of ``label`` recorded, as in a queue that has run
+    only those so far (e.g. one NWDBN seed against Convention's three)."""
+    return [(run, spec, rec if run.label != label or spec.seed < n else None)
+            for run, spec, rec in runs]
+
+
 def headline_like_paper(run, spec):
     """Headline records that agree with every headline claim of the paper: every run learned;
     Swap's training loss falls faster, both end at the same training loss, Swap's test loss is
@@ -147,3 +154,14 @@ def all_like_paper():
             "table2": fake_runs("table2", table2_like_paper),
             "shifted_tanh": fake_runs("shifted_tanh", shifted_like_paper),
             "depth": fake_runs("depth", depth_like_paper), "analytic": []}
+
+
+def pilot_runs(accs, status=lambda order, lr: "complete"):
+    """Pilot runs (both orders run at the capped 0.01 under this profile) with accuracy
+    ``accs[order][lr]``; an order or rate missing from ``accs`` has no record."""
+    def make(run, spec):
+        order, lr = run.tags["order"], run.tags["lr"]
+        if lr not in accs.get(order, {}):
+            return None
+        return make_record(spec, acc=accs[order][lr], status=status(order, lr))
+    return fake_runs("pilot", make)

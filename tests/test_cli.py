@@ -187,12 +187,12 @@ def test_cli_errors_say_what_to_do_without_a_traceback(tmp_path, monkeypatch) ->
 
 
 def test_list_counts_runs_and_records_per_profile(capsys) -> None:
-    """``list`` shows recorded/runs per experiment and profile: the headline is 8 runs at the
-    cpu profile (Convention and Swap with 3 seeds), all recorded in the repository's store."""
+    """``list`` shows recorded/runs per experiment and profile: the headline is 10 runs at the
+    cpu profile (Convention, Swap and NWDBN with 3 seeds, NoBN with 1), all recorded in the repository's store."""
     main(["list", "--results-dir", str(REPO / "results")])
     out = capsys.readouterr().out
     header = next(line for line in out.splitlines() if "cpu_long" in line).split()
     row = next(line for line in out.splitlines() if line.strip().startswith("headline")).split()
-    assert row[1 + header.index("cpu")] == "8/8"
+    assert row[1 + header.index("cpu")] == "10/10"
     assert row[1 + header.index("full")] == "0/12"
     assert "all (distinct)" in out

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..core.registries import arch_name
 from ..findings.paper import PAPER
+from ..findings.pilot import diverged, rate_choices, rule_shift
 from ..findings.records import Runs, final_accuracy, is_complete
 from ..findings.stats import within_bound
 from ..runs.experiments import EXPERIMENTS, HYPERPARAMETERS
@@ -254,43 +255,29 @@ def pilot_summary_markdown(runs: Runs, noise: float = math.nan) -> str:
     """What the profile's learning-rate rule does to each order in the pilot: the rate it picks,
     the rate that scored best, how much the rule costs each order (set against ``noise``, see
     :func:`bnswap.findings.compare.seed_gap_noise`), and whether any run diverged."""
-    by_order: dict[str, dict[float, float]] = {}
-    used: dict[str, float] = {}
-    diverged = []
-    for run, spec, rec in runs:
-        order = run.tags["order"]
-        paper_lr = HYPERPARAMETERS[("vgg", "tanh", order, "cifar100")]["lr"]
-        used[order] = get_profile(spec.profile).lr_for(paper_lr)
-        if is_complete(rec):
-            by_order.setdefault(order, {})[run.tags["lr"]] = final_accuracy(rec)
-        elif rec is not None:
-            diverged.append(f"{order.title()} at {run.tags['lr']:g}")
-    parts, cost = [], {}
-    for order, accs in by_order.items():
-        if used[order] not in accs or len(accs) < 2:
-            continue
-        best = max(accs, key=accs.get)
-        cost[order] = accs[best] - accs[used[order]]
-        rates = ", ".join(f"{lr:g}: {a:.2f} %" for lr, a in sorted(accs.items(), reverse=True))
-        verdict = ("its better rate" if best == used[order] else
-                   f"the worse of its two rates, by {cost[order]:.2f} points")
-        parts.append(f"{order.title()} ({rates}) runs at {used[order]:g}, {verdict}")
-    if not parts:
+    choices = rate_choices(runs)
+    failed = diverged(runs)
+    ended = " " + ("Diverged: " + ", ".join(failed) + "." if failed else "No pilot run diverged.")
+    if not choices:
         return "The pilot has no records for both rates of an order yet." + (
-            " Diverged: " + ", ".join(diverged) + "." if diverged else "")
+            ended if failed else "")
+    parts = []
+    for order, c in choices.items():
+        rates = ", ".join(f"{lr:g}: {a:.2f} %"
+                          for lr, a in sorted(c.accuracy.items(), reverse=True))
+        verdict = ("its better rate" if c.best == c.used else
+                   f"the worse of its two rates, by {c.cost:.2f} points")
+        parts.append(f"{order.title()} ({rates}) runs at {c.used:g}, {verdict}")
     text = "With the rule, " + "; ".join(parts) + "."
-    if len(cost) == 2 and cost["convention"] != cost["swap"]:
-        favoured = "Swap" if cost["convention"] > cost["swap"] else "Convention"
-        shift = abs(cost["convention"] - cost["swap"])
-        text += (f" So the rule favours {favoured}: with each order at its best pilot rate, Swap "
-                 f"minus Convention in the pilot would be {shift:.2f} points "
-                 f"{'smaller' if favoured == 'Swap' else 'larger'} than with the rule")
+    shift = rule_shift(choices)
+    if shift is not None and shift.shift != 0:
+        text += (f" So the rule favours {shift.favoured}: with each order at its best pilot rate, "
+                 f"Swap minus Convention in the pilot would be {abs(shift.shift):.2f} points "
+                 f"{'smaller' if shift.favoured == 'Swap' else 'larger'} than with the rule")
         if math.isfinite(noise):
-            side = "within" if within_bound(shift, noise) else "beyond"
+            side = "within" if within_bound(shift.shift, noise) else "beyond"
             text += (f" ({side} the seed noise of a gap between two single-seed runs, about "
                      f"{noise:.1f} points)")
         text += "."
-    text += (" " + ("Diverged: " + ", ".join(diverged) + "." if diverged else
-                    "No pilot run diverged."))
-    return text
+    return text + ended
 

@@ -13,10 +13,11 @@ from typing import Callable, Mapping, Sequence
 
 from ..core.registries import ACTIVATION_NAMES, DATASET_INFO, arch_name
 from ..findings.claims import Finding
+from ..findings.pilot import RuleShift
 from ..findings.paper import paper
 from ..findings.records import Runs, is_complete
 from ..findings.score import score
-from ..findings.stats import signed
+from ..findings.stats import signed, within_bound
 from ..findings.verdicts import SAME_LOSS, VERDICTS, Unlearned
 from ..runs.experiments import get_experiment
 from .claim_words import EXTRA_WORDS, gap_text as _gap
@@ -44,6 +45,8 @@ class Row:
     """The experiment whose runs the claim is scored from."""
     scope: str = ""
     """The part of the experiment the row covers (a dataset of Table 1), else empty."""
+    caveat: str = ""
+    """What the verdict must be read with (:func:`caveat`), else empty; also ends ``ours``."""
 
 
 # ---- pieces of a row -----------------------------------------------------------------------------
@@ -81,6 +84,20 @@ def _swap_beats_convention(f: Finding) -> Words:
             f"({paper('swap_gain'):+.2f} points)",
             f"Swap {v['swap'].format(1, '%')} vs Convention "
             f"{v['convention'].format(1, '%')}: {_gap(v['gap'], ' points')}")
+
+
+def caveat(f: Finding) -> str:
+    """What the verdict of ``f`` must be read with, else "": today, that the profile's learning
+    rates move Swap - Convention beyond the noise of a gap between two single-seed runs (its
+    pilot has one seed per rate)."""
+    shift: RuleShift | None = f.values.get("pilot")
+    noise = f.values.get("pilot_noise", math.nan)
+    if shift is None or not math.isfinite(noise) or within_bound(shift.shift, noise):
+        return ""
+    return (f"this profile's learning rates favour {shift.favoured}: in its pilot (1 seed per "
+            f"rate), Swap - Convention is {shift.with_rule:+.2f} points at these rates and "
+            f"{shift.at_best:+.2f} with each order at its best rate (a shift beyond the "
+            f"single-seed gap noise of {noise:.1f})")
 
 
 def _swap_saturates(f: Finding) -> Words:
@@ -285,12 +302,14 @@ def row(f: Finding, profile: str) -> Row:
     """The row of finding ``f`` under ``profile``: its words, the runs that did not learn ahead
     of our numbers, the setup of its runs and the command that trains them."""
     claim, section, paper_text, ours = WORDS[f.claim](f)
+    warning = caveat(f)
+    ours += f"; but {warning}" if warning else ""
     command = (_table1_command(f, profile) if f.scope else run_command(f.experiment, profile)
                if get_experiment(f.experiment).runs else "none: computed, nothing to train")
     return Row(claim, section, paper_text, "; ".join([unlearned_text(u) for u in f.unlearned]
                                                     + [ours]),
                _profile_text(profile, f.runs), f.verdict, command, list(f.parts), f.topic,
-               f.experiment, f.scope)
+               f.experiment, f.scope, warning)
 
 
 def scoreboard_from(data: Mapping[str, Runs], profile: str,

@@ -69,11 +69,21 @@ def ladder_verdicts(by_profile: Mapping[str, Sequence]) -> dict[tuple[str, str],
 
 def ladder_table(by_profile: Mapping[str, Sequence]) -> str:
     """Claim | where | one verdict column per profile (in ``by_profile``'s order); a claim a
-    profile does not score reads "-"."""
+    profile does not score reads "-". A verdict with a caveat (``Row.caveat``) is marked †n and
+    the caveat is stated under the table."""
     profiles = list(by_profile)
-    body = [[claim, section, *[verdicts.get(p, "-") for p in profiles]]
+    notes: list[str] = []
+    marks: dict[tuple[str, str, str], str] = {}
+    for profile, rows in by_profile.items():
+        for r in rows:
+            if getattr(r, "caveat", ""):
+                notes.append(f"†{len(notes) + 1} `{profile}`, {r.claim}: {r.caveat}.")
+                marks[(r.claim, r.section, profile)] = f" †{len(notes)}"
+    body = [[claim, section, *[verdicts.get(p, "-") + marks.get((claim, section, p), "")
+                               for p in profiles]]
             for (claim, section), verdicts in ladder_verdicts(by_profile).items()]
-    return markdown_table(["Claim", "Where", *[f"`{p}`" for p in profiles]], body)
+    table = markdown_table(["Claim", "Where", *[f"`{p}`" for p in profiles]], body)
+    return table + "".join(f"\n\n{note}" for note in notes)
 
 
 def ladder_markdown(by_profile: Mapping[str, Sequence], open_profile: str | None = None,

@@ -35,7 +35,7 @@ def takeaways_markdown(rows: Sequence, profile: str) -> str:
     epochs = prof.epochs or "the paper's"
     seeds = f"{prof.seeds} seed{'' if prof.seeds == 1 else 's'}"
     lines = [f"Verdicts at the `{profile}` profile (width {prof.width or 1:g}, {epochs} epochs, "
-             f"{seeds}; {HEADLINE_SEEDS} for the headline pair):", ""]
+             f"{seeds}; {HEADLINE_SEEDS} for headline Convention, Swap and NWDBN):", ""]
     for verdict, group in verdict_groups(rows).items():
         claims = "; ".join(_claim(r) for r in group)
         lines.append(f"- **{verdict}** ({len(group)} of {len(rows)}): {claims}.")

@@ -53,6 +53,11 @@ VERDICT_RULES = [
                  f"them. A claim resting on a run that did not learn (final training loss not "
                  f"at least {LEARNED_FRACTION:.0%} below ln(classes), the loss of guessing) is "
                  f"**{NOT_COMPARABLE}**: such a run has the statistics of an untrained network."),
+    ("caveat", f"A profile's learning rates are fixed before its runs (the pilot's rule). Where "
+               f"that profile's pilot shows the rule moving Swap - Convention by more than the "
+               f"noise of a gap between two single-seed runs ({NOISE_Z:g} × spread × √2), the "
+               f"verdict on Swap against Convention stands but is marked †, and its row gives "
+               f"the pilot's gap at the rule's rates and at each order's best rate."),
 ]
 
 

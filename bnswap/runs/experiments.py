@@ -85,8 +85,8 @@ class LabelledRun:
     """At the paper's settings; a profile scales it."""
     tags: dict = field(default_factory=dict, hash=False, compare=False)
     min_seeds: int = 1
-    """Seeds under every profile, at least: the headline pair gets 3 so that even a 1-seed profile
-    measures the seed-to-seed spread of the central claim."""
+    """Seeds under every profile, at least: the headline's Convention, Swap and NWDBN get 3 so that
+    even a 1-seed profile measures the seed-to-seed spread of the claims between them."""
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,10 @@ class Experiment:
 
 HEADLINE_CAPTURES = (4, 7)  # block 5 (Figure 8) and block 8 (Figure 1), 0-based
 _HEADLINE_EXTRAS = {"capture_layers": HEADLINE_CAPTURES, "record_gradients": True}
-HEADLINE_SEEDS = 3  # Convention and Swap, under every profile: the spread of the central claim
+HEADLINE_SEEDS = 3  # under every profile: the spread of the central claim and of NWDBN's gap
+HEADLINE_SEEDED_ORDERS = (*COMPARED_ORDERS, "nwdbn")
+"""The headline orders that get :data:`HEADLINE_SEEDS` seeds: Convention and Swap, and NWDBN, whose
+gap to Convention in the paper (+2.77 points, Section 4.2) needs its own seed spread."""
 CIFAR100 = "cifar100"
 
 
@@ -124,7 +127,7 @@ def _headline_twin(spec: RunSpec) -> RunSpec:
 
 
 def _headline_seeds(order: str) -> int:
-    return HEADLINE_SEEDS if order in COMPARED_ORDERS else 1
+    return HEADLINE_SEEDS if order in HEADLINE_SEEDED_ORDERS else 1
 
 
 def _headline() -> Experiment:
@@ -156,8 +159,8 @@ def _pilot() -> Experiment:
             spec = paper_spec("vgg16_11", order, "tanh", CIFAR100, **_HEADLINE_EXTRAS)
             runs.append(LabelledRun(f"{order.title()} lr={lr:g}", spec,
                                     {"fixed": {"lr": lr}, "order": order, "lr": lr}))
-    return Experiment("pilot", "Learning-rate pilot for the cpu profile (VGG16_11, CIFAR-100, "
-                      "Tanh)", "Appendix A.1", tuple(runs))
+    return Experiment("pilot", "Learning-rate pilot: the paper's two rates for each order "
+                      "(VGG16_11, CIFAR-100, Tanh)", "Appendix A.1", tuple(runs))
 
 
 def _precision() -> Experiment:
@@ -263,6 +266,7 @@ def get_experiment(name: str) -> Experiment:
 
 
 SCOREBOARD_EXPERIMENTS = ("headline", "beta_sweep", "affine_sweep", "table1", "table2",
-                          "shifted_tanh", "depth", "analytic")
-"""The experiments whose runs the paper's claims are scored from (:mod:`bnswap.findings.claims`)."""
+                          "shifted_tanh", "depth", "analytic", "pilot")
+"""The experiments whose runs the paper's claims are scored from (:mod:`bnswap.findings.claims`);
+the pilot scores no claim but qualifies the headline's (its rates may carry the gap)."""
 

@@ -8,7 +8,8 @@ import math
 import numpy as np
 import pytest
 from scipy import stats
-from fake_records import PROFILE, all_like_paper, fake_runs, headline_like_paper, make_record
+from fake_records import (PROFILE, all_like_paper, fake_runs, first_seeds, headline_like_paper,
+                          make_record)
 
 from bnswap import render as R
 from bnswap.findings import records as A, stats as St
@@ -38,7 +39,7 @@ def test_status_markdown_counts_runs_and_gives_the_command():
     runs = fake_runs("headline", lambda run, spec: None if run.label == "NoBN" else
                      make_record(spec, status="failed" if run.label == "NWDBN" else "complete"))
     text = R.status_markdown("headline", PROFILE, runs)
-    assert "6 of 8" in text and "python -m bnswap experiment headline --profile smoke" in text
+    assert "6 of 10" in text and "python -m bnswap experiment headline --profile smoke" in text
 
 
 def test_markdown_table_escapes_pipes():
@@ -108,17 +109,17 @@ def test_cost_pilot_and_profiles_tables():
     data = {"headline": fake_runs("headline", headline_like_paper),
             "depth": fake_runs("depth", lambda run, spec: None)}
     md = R.cost_markdown(data)
-    assert "| headline | 8 | 8 | 0.2 | 12 | 100 | 0.03 | cpu x1 |" in md
+    assert "| headline | 10 | 10 | 0.2 | 12 | 100 | 0.03 | cpu x1 |" in md
     assert "| depth | 9 | 0 |" in md
     # depth's VGG16_11 is the headline's Swap run (one spec): counted once, with its record
-    assert "| **all (distinct runs)** | 16 | 8 | 0.2 |  |  | 0.03 |  |" in md
+    assert "| **all (distinct runs)** | 18 | 10 | 0.2 |  |  | 0.03 |  |" in md
     pilot = fake_runs("pilot", lambda run, spec: make_record(spec, acc=10 * run.tags["lr"]))
     pm = R.pilot_markdown(pilot)
     # smoke caps the learning rate at 0.01: lr 0.01 is the one used for both orders.
     assert "| Swap | 0.01 | 0.10 | 0.1 | yes |" in pm and "| Convention | 0.1 | 1.00 | 0.01 |  |" in pm
     assert "| `cpu` |" in R.profiles_markdown() and "- `cpu`: CPU scale" in R.profiles_markdown()
     # the profiles' seeds are defaults: the headline pair always gets more
-    assert "headline (Convention, Swap: at least 3)" in R.profiles_markdown()
+    assert "headline (Convention, Swap, NWDBN: at least 3)" in R.profiles_markdown()
 
 
 def test_cost_by_arch_separates_models_and_counts_shared_runs_once():
@@ -284,15 +285,17 @@ def test_fit_markdown_separates_fitting_from_generalisation():
 
 
 def test_skewness_order_markdown_answers_whether_nwdbn_leans_more():
-    g = A.by_label(fake_runs("headline", lambda run, spec: make_record(
-        spec, skew={"Convention": [0.14, 0.16, 0.15][spec.seed], "NWDBN": 0.15}.get(run.label,
-                                                                                     0.7))))
+    def skewed(nwdbn):  # NWDBN with one seed recorded, Convention with three
+        return A.by_label(first_seeds(fake_runs("headline", lambda run, spec: make_record(
+            spec, skew={"Convention": [0.14, 0.16, 0.15][spec.seed], "NWDBN": nwdbn}.get(
+                run.label, 0.7))), "NWDBN"))
+
+    g = skewed(0.15)
     text = R.skewness_order_markdown(g)
     assert text.startswith("In the paper, NWDBN's channels lean more than Convention's")
     assert "NWDBN 0.15 (n=1), Convention 0.15 ± 0.01 (n=3)" in text
     assert "no difference beyond seed noise" in text and "not borne out" in text
-    more = A.by_label(fake_runs("headline", lambda run, spec: make_record(
-        spec, skew={"Convention": [0.14, 0.16, 0.15][spec.seed], "NWDBN": 0.8}.get(run.label, 0.7))))
+    more = skewed(0.8)
     assert R.skewness_order_markdown(more).endswith("NWDBN leans more, as in the paper.")
     one = {"Convention": more["Convention"][:1], "NWDBN": g["NWDBN"]}
     less = {"Convention": more["NWDBN"], "NWDBN": one["Convention"]}
@@ -406,8 +409,8 @@ def test_saturation_blocks_markdown_names_the_exceptions():
 
 def test_seed_gap_noise():
     accs = {"Convention": [30.0, 31.0, 32.0], "Swap": [36.0, 36.0, 39.0]}
-    g = A.by_label(fake_runs("headline", lambda run, spec: make_record(
-        spec, acc=accs[run.label][spec.seed] if run.label in accs else 20.0)))
+    g = A.by_label(first_seeds(fake_runs("headline", lambda run, spec: make_record(
+        spec, acc=accs[run.label][spec.seed] if run.label in accs else 20.0)), "NWDBN"))
     swap_sd = math.sqrt(3)  # the larger of the pair's spreads (Convention's is 1)
     assert seed_gap_noise(g) == pytest.approx(2 * math.sqrt(2) * swap_sd)
     # NWDBN (one seed) against Convention (three): sqrt(swap_sd**2 / 1 + 1**2 / 3), twice
@@ -420,8 +423,8 @@ def test_seed_gap_noise_of_a_layer_metric():
     """The same rule on average sparsity: the noise comes from the pair's sparsity spread, not
     from their accuracy."""
     spars = {"Convention": [0.50, 0.52, 0.54], "Swap": [0.60, 0.60, 0.66]}
-    g = A.by_label(fake_runs("headline", lambda run, spec: make_record(
-        spec, spars=spars[run.label][spec.seed] if run.label in spars else 0.4)))
+    g = A.by_label(first_seeds(fake_runs("headline", lambda run, spec: make_record(
+        spec, spars=spars[run.label][spec.seed] if run.label in spars else 0.4)), "NWDBN"))
     swap_sd = A.average_metric(g["Swap"], "sparsity").std  # 0.03 sqrt(3), the larger spread
     assert seed_gap_noise(g, "Convention", "NWDBN", metric="sparsity") == pytest.approx(
         2 * math.sqrt(0.02 ** 2 / 3 + swap_sd ** 2))

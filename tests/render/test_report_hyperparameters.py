@@ -137,7 +137,7 @@ def test_takeaways_group_claims_by_verdict_strongest_first():
     rows = [_row("B holds", "not reproduced"), _row("A holds", "reproduced"),
             _row("C holds", "not reproduced", "Section 3")]
     text = R.takeaways_markdown(rows, "cpu")
-    assert "`cpu` profile (width 0.25, 10 epochs, 1 seed; 3 for the headline pair)" in text
+    assert "`cpu` profile (width 0.25, 10 epochs, 1 seed; 3 for headline Convention, Swap and NWDBN)" in text
     lines = [line for line in text.splitlines() if line.startswith("- ")]
     assert lines[0].startswith("- **reproduced** (1 of 3): A holds (Section 1)")
     assert lines[1] == ("- **not reproduced** (2 of 3): B holds (Section 1); "

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 from fake_records import (LEARNED, PROFILE, all_like_paper, fake_runs, headline_like_paper,
-                          make_record, sweep_like_paper, table1_like_paper, table2_like_paper)
+                          make_record, pilot_runs, sweep_like_paper, table1_like_paper,
+                          table2_like_paper)
 
 from bnswap import render as R
 from bnswap.findings import records as A, verdicts as V
@@ -294,13 +295,19 @@ def test_gradient_input_ratio_leaves_out_block_1_which_reads_the_image():
 
 
 def with_headline(acc=None, skew=None):
-    """Headline runs like the paper's with per-(label, seed) accuracy and average skewness."""
-    def change(run, spec, body):
+    """Headline runs like the paper's with per-(label, seed) accuracy and average skewness; a seed
+    past the end of a label's list is not recorded (``"NWDBN": [x]``: one seed so far)."""
+    def make(run, spec):
+        given = [values[run.label] for values in (acc, skew) if values and run.label in values]
+        if any(spec.seed >= len(v) for v in given):
+            return None
+        body = headline_like_paper(run, spec)
         if acc and run.label in acc:
             body["final"]["test_acc"] = acc[run.label][spec.seed]
         if skew and run.label in skew:
             set_layers(body, "skewness", skew[run.label][spec.seed])
-    return headline_with(change)
+        return body
+    return fake_runs("headline", make)
 
 
 @pytest.mark.parametrize("nwdbn, verdict", [
@@ -334,6 +341,31 @@ def test_the_chapters_and_the_scoreboard_share_one_noise_rule(nwdbn):
     assert (verdict == V.INCONCLUSIVE) == noise
     assert (verdict == V.REPRODUCED) == text.endswith("as in the paper.")
     assert (verdict == V.NOT_REPRODUCED) == (nwdbn < 0.15 and not noise)
+
+
+@pytest.mark.parametrize("convention, swap, favoured", [
+    ({0.1: 55.0, 0.01: 50.0}, {0.1: 56.0, 0.01: 55.0}, "Swap"),  # cpu_long's pilot, rounded
+    ({0.1: 50.0, 0.01: 52.0}, {0.1: 58.0, 0.01: 54.0}, "Convention"),
+    ({0.1: 50.5, 0.01: 50.0}, {0.1: 54.0, 0.01: 56.0}, None),  # a 0.5 shift: within noise
+])
+def test_the_headline_row_says_when_the_profiles_rates_carry_the_gap(convention, swap, favoured):
+    acc = {"Convention": [30.0, 30.3, 29.7], "Swap": [36.0, 36.5, 35.5]}  # 2-run noise 1.41
+    data = {"headline": with_headline(acc=acc),
+            "pilot": pilot_runs({"convention": convention, "swap": swap})}
+    rows = S.scoreboard_from(data, PROFILE)
+    beats = row(rows, "Swap beats Convention")
+    plain = row(S.scoreboard_from({"headline": data["headline"]}, PROFILE),
+                "Swap beats Convention")
+    assert beats.verdict == plain.verdict  # a caveat, never a different verdict
+    ladder = S.ladder_table({PROFILE: rows})
+    if favoured is None:
+        assert beats.ours == plain.ours and beats.caveat == "" and "†" not in ladder
+    else:
+        assert beats.caveat.startswith(f"this profile's learning rates favour {favoured}:")
+        assert beats.ours == f"{plain.ours}; but {beats.caveat}"
+        assert "single-seed gap noise of 1.4" in beats.caveat
+        assert f"| {beats.verdict} †1 |" in ladder  # the only caveat, stated under the table
+        assert ladder.endswith(f"†1 `{PROFILE}`, {beats.claim}: {beats.caveat}.")
 
 
 def test_single_seed_difference_within_the_headline_spread():

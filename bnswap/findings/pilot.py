@@ -1,0 +1,84 @@
+"""The learning-rate pilot as numbers (Appendix A.1 gives the paper's rates, Table 3): which rate a
+profile's rule gives each order, which rate scored best, and how the rule's choice moves the gap
+Swap - Convention that the headline claim is scored on.
+
+The rule is fixed before the runs (the profile's ``lr_cap``); this module only measures what it
+costs, so a verdict read at one profile can say when the rates, not the layer order, carry the
+gap."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Mapping
+
+from ..runs.experiments import HYPERPARAMETERS
+from ..runs.profiles import get_profile
+from .records import Runs, final_accuracy, is_complete
+
+
+@dataclass(frozen=True)
+class RateChoice:
+    """One order in the pilot: the rate the profile's rule uses and the accuracy at each rate."""
+
+    order: str
+    used: float
+    accuracy: Mapping[float, float]
+    """Final test accuracy (%) by learning rate (complete runs only)."""
+
+    @property
+    def best(self) -> float:
+        return max(self.accuracy, key=self.accuracy.get)
+
+    @property
+    def cost(self) -> float:
+        """Points lost by running at the rule's rate instead of the best pilot rate (>= 0)."""
+        return self.accuracy[self.best] - self.accuracy[self.used]
+
+
+def rate_choices(runs: Runs) -> dict[str, RateChoice]:
+    """``{order: RateChoice}`` for the orders of ``runs`` (the pilot's ``collect``) with a
+    record at the rule's rate and at least one other rate."""
+    used: dict[str, float] = {}
+    accs: dict[str, dict[float, float]] = {}
+    for run, spec, rec in runs:
+        order = run.tags["order"]
+        paper_lr = HYPERPARAMETERS[("vgg", "tanh", order, "cifar100")]["lr"]
+        used[order] = get_profile(spec.profile).lr_for(paper_lr)
+        if is_complete(rec):
+            accs.setdefault(order, {})[run.tags["lr"]] = final_accuracy(rec)
+    return {order: RateChoice(order, used[order], acc) for order, acc in accs.items()
+            if used[order] in acc and len(acc) >= 2}
+
+
+def diverged(runs: Runs) -> list[str]:
+    """The pilot runs that have a record but did not complete, as "Order at lr"."""
+    return [f"{run.tags['order'].title()} at {run.tags['lr']:g}" for run, _, rec in runs
+            if rec is not None and not is_complete(rec)]
+
+
+@dataclass(frozen=True)
+class RuleShift:
+    """Swap - Convention in the pilot with the rule's rates and with each order's best rate."""
+
+    with_rule: float
+    at_best: float
+
+    @property
+    def shift(self) -> float:
+        """How much the rule widens Swap - Convention (negative: it narrows it)."""
+        return self.with_rule - self.at_best
+
+    @property
+    def favoured(self) -> str:
+        return "Swap" if self.shift > 0 else "Convention"
+
+
+def rule_shift(choices: Mapping[str, RateChoice]) -> RuleShift | None:
+    """The rule's effect on Swap - Convention, or None unless both orders have a choice."""
+    if not {"convention", "swap"} <= set(choices):
+        return None
+    conv, swap = choices["convention"], choices["swap"]
+    shift = RuleShift(swap.accuracy[swap.used] - conv.accuracy[conv.used],
+                      swap.accuracy[swap.best] - conv.accuracy[conv.best])
+    return shift if math.isfinite(shift.shift) else None
