@@ -37,3 +37,9 @@ def cpu_bf16_features(text: str | None = None) -> list[str]:
     'avx512_bf16']``); ``[]`` when it has none or the flags are unknown."""
     flags = _first("flags", _cpuinfo() if text is None else text).split()
     return sorted({f for f in flags if "bf16" in f or f.startswith("amx")})
+
+
+def cpu_facts() -> tuple[str, list[str]]:
+    """:func:`cpu_model` and :func:`cpu_bf16_features` from one read of ``/proc/cpuinfo``."""
+    text = _cpuinfo()
+    return cpu_model(text), cpu_bf16_features(text)

@@ -26,7 +26,7 @@ from tqdm.auto import tqdm
 
 from . import interrupt
 from .allocator import keep_freed_memory
-from .cpu import cpu_bf16_features, cpu_model
+from .cpu import cpu_facts
 from .augment import Normalizer, eval_batches, random_crop_flip
 from .checkpoint import load_checkpoint
 from .data import ImageData, save_atomic, stratified_subset
@@ -85,7 +85,7 @@ def device_info(device: torch.device) -> dict:
         info["gpu"] = torch.cuda.get_device_name(device)
     else:
         info["malloc_keeps_freed_memory"] = keep_freed_memory()
-        info["cpu_model"], info["cpu_bf16"] = cpu_model(), cpu_bf16_features()
+        info["cpu_model"], info["cpu_bf16"] = cpu_facts()
     return info
 
 

@@ -1,6 +1,7 @@
 """bnswap.core.cpu reads the CPU's model name and bf16 features from /proc/cpuinfo text."""
 
-from bnswap.core.cpu import cpu_bf16_features, cpu_model
+from bnswap.core import cpu as C
+from bnswap.core.cpu import cpu_bf16_features, cpu_facts, cpu_model
 
 AMX = """processor\t: 0
 model name\t: Intel(R) Xeon(R) Platinum 8480+
@@ -38,3 +39,9 @@ def test_cpu_records_name_the_cpu_and_its_bf16_features():
 
     info = device_info(torch.device("cpu"))
     assert info["cpu_model"] == cpu_model() and info["cpu_bf16"] == cpu_bf16_features()
+
+
+def test_cpu_facts_read_cpuinfo_once(monkeypatch):
+    reads = []
+    monkeypatch.setattr(C, "_cpuinfo", lambda: reads.append(1) or AMX)
+    assert cpu_facts() == (cpu_model(AMX), cpu_bf16_features(AMX)) and len(reads) == 1
