@@ -13,8 +13,8 @@ from typing import Callable, Mapping, Sequence
 
 from ..core.registries import ACTIVATION_NAMES, DATASET_INFO, arch_name
 from ..findings.claims import Finding
-from ..findings.pilot import RuleShift
 from ..findings.paper import paper
+from ..findings.pilot import RuleShift
 from ..findings.records import Runs, is_complete
 from ..findings.score import score
 from ..findings.stats import signed, within_bound

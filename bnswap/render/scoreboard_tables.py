@@ -5,7 +5,7 @@ profile) with each profile's detail table beneath it, in a dropdown.
 
 Only layout lives here: rows are :class:`bnswap.render.scoreboard.Row` objects (read by
 attribute: ``claim``, ``section``, ``paper``, ``ours``, ``profile``, ``verdict``, ``command``,
-``experiment``), made by :mod:`bnswap.render.scoreboard`.
+``experiment``, ``caveat``), made by :mod:`bnswap.render.scoreboard`.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def ladder_table(by_profile: Mapping[str, Sequence]) -> str:
     marks: dict[tuple[str, str, str], str] = {}
     for profile, rows in by_profile.items():
         for r in rows:
-            if getattr(r, "caveat", ""):
+            if r.caveat:
                 notes.append(f"†{len(notes) + 1} `{profile}`, {r.claim}: {r.caveat}.")
                 marks[(r.claim, r.section, profile)] = f" †{len(notes)}"
     body = [[claim, section, *[verdicts.get(p, "-") + marks.get((claim, section, p), "")
