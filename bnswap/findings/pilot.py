@@ -36,6 +36,11 @@ class RateChoice:
         return self.accuracy[self.best] - self.accuracy[self.used]
 
 
+def rule_rate(order: str, profile: str) -> float:
+    """The learning rate ``profile`` runs ``order`` at: the paper's (Table 3), after its cap."""
+    return get_profile(profile).lr_for(HYPERPARAMETERS[("vgg", "tanh", order, "cifar100")]["lr"])
+
+
 def rate_choices(runs: Runs) -> dict[str, RateChoice]:
     """``{order: RateChoice}`` for the orders of ``runs`` (the pilot's ``collect``) with a
     record at the rule's rate and at least one other rate."""
@@ -43,8 +48,7 @@ def rate_choices(runs: Runs) -> dict[str, RateChoice]:
     accs: dict[str, dict[float, float]] = {}
     for run, spec, rec in runs:
         order = run.tags["order"]
-        paper_lr = HYPERPARAMETERS[("vgg", "tanh", order, "cifar100")]["lr"]
-        used[order] = get_profile(spec.profile).lr_for(paper_lr)
+        used[order] = rule_rate(order, spec.profile)
         if is_complete(rec):
             accs.setdefault(order, {})[run.tags["lr"]] = final_accuracy(rec)
     return {order: RateChoice(order, used[order], acc) for order, acc in accs.items()
