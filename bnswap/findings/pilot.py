@@ -36,9 +36,14 @@ class RateChoice:
         return self.accuracy[self.best] - self.accuracy[self.used]
 
 
+def paper_rate(order: str) -> float:
+    """The paper's learning rate for ``order`` (VGG, Tanh, CIFAR-100: Table 3)."""
+    return HYPERPARAMETERS[("vgg", "tanh", order, "cifar100")]["lr"]
+
+
 def rule_rate(order: str, profile: str) -> float:
-    """The learning rate ``profile`` runs ``order`` at: the paper's (Table 3), after its cap."""
-    return get_profile(profile).lr_for(HYPERPARAMETERS[("vgg", "tanh", order, "cifar100")]["lr"])
+    """The learning rate ``profile`` runs ``order`` at: the paper's, after the profile's cap."""
+    return get_profile(profile).lr_for(paper_rate(order))
 
 
 def rate_choices(runs: Runs) -> dict[str, RateChoice]:

@@ -12,10 +12,10 @@ import numpy as np
 
 from ..core.registries import arch_name
 from ..findings.paper import PAPER
-from ..findings.pilot import diverged, rate_choices, rule_rate, rule_shift
+from ..findings.pilot import diverged, paper_rate, rate_choices, rule_rate, rule_shift
 from ..findings.records import Runs, final_accuracy, is_complete
 from ..findings.stats import within_bound
-from ..runs.experiments import EXPERIMENTS, HYPERPARAMETERS
+from ..runs.experiments import EXPERIMENTS
 from ..runs.profiles import PROFILES
 from .markdown import markdown_table
 
@@ -220,8 +220,7 @@ def pilot_markdown(runs: Runs) -> str:
     body = []
     for run, spec, rec in runs:
         order = run.tags["order"]
-        paper_lr = HYPERPARAMETERS[("vgg", "tanh", order, "cifar100")]["lr"]
-        used = rule_rate(order, spec.profile)
+        paper_lr, used = paper_rate(order), rule_rate(order, spec.profile)
         acc = f"{final_accuracy(rec):.2f}" if is_complete(rec) else (
             "diverged" if rec is not None else "not run")
         body.append([order.title(), f"{run.tags['lr']:g}", acc, f"{paper_lr:g}",
