@@ -21,7 +21,8 @@ from .paper import paper
 from .pilot import rate_choices, rule_shift
 from .records import (Measure, Runs, accuracy, average_skewness, average_sparsity, by_label,
                       captured, captured_layers, early_epochs, early_train_loss, final_test_loss,
-                      final_train_loss, group_by, max_saturation, sample_skewness)
+                      final_train_loss, group_by, max_saturation, sample_skewness,
+                      seeds_unrecorded)
 from .stats import Contrast, Stat
 from .verdicts import (NOT_RUN, SAME_LOSS, Unlearned, judge, verdict_difference, verdict_similar,
                        verdict_symmetric)
@@ -96,10 +97,13 @@ class Context:
                 complete: bool | None = None, runs: Runs | None = None,
                 scope: str = "") -> Finding:
         """A finding with its verdict from :func:`bnswap.findings.verdicts.judge`; ``runs``
-        narrows it to part of the experiment (one dataset of Table 1)."""
+        narrows it to part of the experiment (one dataset of Table 1). A configuration it rests
+        on that still misses a planned seed makes it *incomplete*, as a missing configuration does."""
+        runs = self.runs(experiment) if runs is None else runs
+        if complete is None and seeds_unrecorded(runs, used):
+            complete = False
         verdict, unlearned = judge(parts, used, complete)
-        return Finding(claim, experiment, list(parts), verdict, unlearned,
-                       self.runs(experiment) if runs is None else runs, values, scope)
+        return Finding(claim, experiment, list(parts), verdict, unlearned, runs, values, scope)
 
 
 # ---- headline claims (Sections 3-5, Appendices A.2, A.7, A.8) ------------------------------------

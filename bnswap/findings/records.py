@@ -8,10 +8,11 @@ None), ...]``.
 
 from __future__ import annotations
 
+import json
 import math
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -64,6 +65,18 @@ def records_of(runs: Runs) -> list[dict]:
 def missing(runs: Runs) -> list[tuple[str, int]]:
     """``(label, seed)`` of every run without a record."""
     return [(run.label, spec.seed) for run, spec, record in runs if record is None]
+
+
+def seeds_unrecorded(runs: Runs, used: Mapping[str, Sequence[dict]]) -> bool:
+    """Whether some seed that ``runs`` plans for a configuration in ``used`` (name -> its records)
+    has no record yet: a claim resting on that configuration is scored on part of its seeds.
+    A configuration is a spec without its seed; a run recorded as failed counts as recorded."""
+    def configuration(spec: dict) -> str:
+        return json.dumps({k: v for k, v in spec.items() if k != "seed"}, sort_keys=True)
+
+    configs = {configuration(r["spec"]) for records in used.values() for r in records}
+    return any(record is None and configuration(spec.to_dict()) in configs
+               for _run, spec, record in runs)
 
 
 def failed(runs: Runs) -> list[tuple[str, int, str]]:

@@ -179,7 +179,8 @@ def judge(parts: Sequence[str], used: Mapping[str, Sequence[dict]],
     per configuration, empty when not recorded), with the configurations that did not learn.
 
     Rules ("combined"): nothing recorded: *not run*; a run that did not learn: *not comparable*;
-    some configurations not recorded (or ``complete`` False): *incomplete*; otherwise the weakest
+    some configurations not recorded (or ``complete`` False, e.g. a configuration still missing
+    a planned seed): *incomplete*; otherwise the weakest
     part (:func:`combine`).
     """
     if not any(used.values()):

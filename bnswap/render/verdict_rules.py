@@ -48,8 +48,8 @@ VERDICT_RULES = [
                 f"losses: the final test losses): **{DIRECTION}**; otherwise "
                 f"**{NOT_REPRODUCED}**."),
     ("combined", f"A claim with several parts gets its weakest part's verdict. A claim none of "
-                 f"whose runs is recorded is **{NOT_RUN}**, one with some but not all of them "
-                 f"**{INCOMPLETE}** (with our partial figure), both with the command that runs "
+                 f"whose runs is recorded is **{NOT_RUN}**, one with some but not all of them (each "
+                 f"seed a run) **{INCOMPLETE}** (with our partial figure), both with the command that runs "
                  f"them. A claim resting on a run that did not learn (final training loss not "
                  f"at least {LEARNED_FRACTION:.0%} below ln(classes), the loss of guessing) is "
                  f"**{NOT_COMPARABLE}**: such a run has the statistics of an untrained network."),

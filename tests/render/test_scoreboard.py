@@ -294,12 +294,16 @@ def test_gradient_input_ratio_leaves_out_block_1_which_reads_the_image():
     assert grads.parts[1] == V.REPRODUCED
 
 
-def with_headline(acc=None, skew=None):
+def with_headline(acc=None, skew=None, planned=False):
     """Headline runs like the paper's with per-(label, seed) accuracy and average skewness; a seed
-    past the end of a label's list is not recorded (``"NWDBN": [x]``: one seed so far)."""
-    def make(run, spec):
+    past the end of a label's list is not planned (``"NWDBN": [x]``: a profile that gives NWDBN one
+    seed, as NoBN has), or with ``planned`` planned but not recorded yet (a queue half-way)."""
+    def past_list(run, spec):
         given = [values[run.label] for values in (acc, skew) if values and run.label in values]
-        if any(spec.seed >= len(v) for v in given):
+        return any(spec.seed >= len(v) for v in given)
+
+    def make(run, spec):
+        if past_list(run, spec):
             return None
         body = headline_like_paper(run, spec)
         if acc and run.label in acc:
@@ -307,7 +311,21 @@ def with_headline(acc=None, skew=None):
         if skew and run.label in skew:
             set_layers(body, "skewness", skew[run.label][spec.seed])
         return body
-    return fake_runs("headline", make)
+    runs = fake_runs("headline", make)
+    return runs if planned else [(r, s, rec) for r, s, rec in runs if not past_list(r, s)]
+
+
+def test_a_claim_on_a_configuration_missing_a_planned_seed_is_incomplete():
+    """The combined rule counts runs, not configurations: NWDBN with one of its three seeds
+    recorded is scored once all three are, and reads *incomplete* (with its figure) until then.
+    Claims that do not rest on NWDBN keep their verdicts."""
+    acc = {"Convention": [30.0, 30.3, 29.7], "Swap": [36.0, 36.5, 35.5], "NWDBN": [33.0]}
+    half = S.scoreboard_from({"headline": with_headline(acc=acc, planned=True)}, PROFILE)
+    whole = S.scoreboard_from({"headline": with_headline(acc=acc)}, PROFILE)
+    assert row(whole, NWDBN_BETWEEN).verdict == V.REPRODUCED
+    assert row(half, NWDBN_BETWEEN).verdict == V.INCOMPLETE
+    assert "NWDBN - Convention +3.00" in row(half, NWDBN_BETWEEN).ours
+    assert row(half, "Swap beats Convention").verdict == row(whole, "Swap beats Convention").verdict
 
 
 @pytest.mark.parametrize("nwdbn, verdict", [
