@@ -11,6 +11,7 @@ from typing import Mapping, Sequence
 from ..findings.compare import sweep_correlations
 from ..findings.records import (Runs, accuracy, average_skewness, by_label, chance_loss,
                                final_train_loss, learned)
+from ..findings.paper import PAPER, paper
 from ..findings.stats import signed
 from .markdown import run_command
 
@@ -35,7 +36,7 @@ def nobn_init_markdown(runs: Runs, profile: str, convention: Sequence[dict] = ()
     average skewness and whether it fit its training set, or the command that runs what is
     missing; with ``convention`` (the headline's records), Convention's two numbers beside."""
     groups = by_label(runs)
-    sentences, missing = [], []
+    sentences, missing, gaps = [], [], []
     for label, records in groups.items():
         init = label.split("init=", 1)[-1]
         name = INIT_NAMES.get(init, init)
@@ -43,6 +44,9 @@ def nobn_init_markdown(runs: Runs, profile: str, convention: Sequence[dict] = ()
             missing.append(name)
             continue
         fit = all(learned(r) for r in records)
+        if fit and convention:
+            gaps.append(f"{signed(accuracy(convention).mean - accuracy(records).mean, 1)} points "
+                        f"with {name}")
         loss = final_train_loss(records).mean
         sentences.append(f"with {name}, NoBN reaches {accuracy(records).format(1, '%')} test "
                          f"accuracy, average skewness {average_skewness(records).format(2)} and a "
@@ -52,6 +56,10 @@ def nobn_init_markdown(runs: Runs, profile: str, convention: Sequence[dict] = ()
     if sentences and convention:
         text += (f" Convention, for comparison: {accuracy(convention).format(1, '%')}, average "
                  f"skewness {average_skewness(convention).format(2)}.")
+        if gaps:  # a network that did not learn has no gap worth quoting
+            text += (f" Convention − NoBN: {', '.join(gaps)} (the paper: "
+                     f"{signed(paper('acc_conv_vs_nobn') - paper('acc_nobn'), 2)}, "
+                     f"{PAPER['acc_nobn'].source}, against its VGG16 Convention).")
     if missing:
         text += (f" Not run yet: {', '.join(missing)}; `{run_command('nobn_init', profile)}` "
                  "runs it.")
