@@ -67,13 +67,16 @@ def missing(runs: Runs) -> list[tuple[str, int]]:
     return [(run.label, spec.seed) for run, spec, record in runs if record is None]
 
 
+def configuration(spec: dict) -> str:
+    """A spec (``RunSpec.to_dict()``, a record's ``spec``) up to its seed, as a comparable string:
+    the runs of one configuration differ only in their seeds."""
+    return json.dumps({k: v for k, v in spec.items() if k != "seed"}, sort_keys=True)
+
+
 def seeds_unrecorded(runs: Runs, used: Mapping[str, Sequence[dict]]) -> bool:
     """Whether some seed that ``runs`` plans for a configuration in ``used`` (name -> its records)
     has no record yet: a claim resting on that configuration is scored on part of its seeds.
-    A configuration is a spec without its seed; a run recorded as failed counts as recorded."""
-    def configuration(spec: dict) -> str:
-        return json.dumps({k: v for k, v in spec.items() if k != "seed"}, sort_keys=True)
-
+    A run recorded as failed counts as recorded."""
     configs = {configuration(r["spec"]) for records in used.values() for r in records}
     return any(record is None and configuration(spec.to_dict()) in configs
                for _run, spec, record in runs)

@@ -43,12 +43,11 @@ def nobn_init_markdown(runs: Runs, profile: str, convention: Sequence[dict] = ()
         if not records:
             missing.append(name)
             continue
-        fit = all(learned(r) for r in records)
+        fit, acc = all(learned(r) for r in records), accuracy(records)
         if fit and convention:
-            gaps.append(f"{signed(accuracy(convention).mean - accuracy(records).mean, 1)} points "
-                        f"with {name}")
+            gaps.append(f"{signed(accuracy(convention).mean - acc.mean, 1)} points with {name}")
         loss = final_train_loss(records).mean
-        sentences.append(f"with {name}, NoBN reaches {accuracy(records).format(1, '%')} test "
+        sentences.append(f"with {name}, NoBN reaches {acc.format(1, '%')} test "
                          f"accuracy, average skewness {average_skewness(records).format(2)} and a "
                          f"final training loss of {loss:.2f} (chance {chance_loss(records[0]):.2f}): "
                          f"it {'learns' if fit else 'does not learn'}")

@@ -4,7 +4,6 @@ learning-rate pilot (the methods page, which states the caveats once; the chapte
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any, Callable, Sequence
 
@@ -13,7 +12,7 @@ import numpy as np
 from ..core.registries import arch_name
 from ..findings.paper import PAPER
 from ..findings.pilot import diverged, paper_rate, rate_choices, rule_rate, rule_shift
-from ..findings.records import Runs, final_accuracy, is_complete
+from ..findings.records import Runs, configuration, final_accuracy, is_complete
 from ..findings.stats import within_bound
 from ..runs.experiments import EXPERIMENTS
 from ..runs.profiles import PROFILES
@@ -55,8 +54,7 @@ def seeds_per_configuration(records: Sequence[dict]) -> dict[str, int]:
     (a record listed twice, e.g. by two experiments that share a run, counts once)."""
     seeds: dict[str, set[int]] = {}
     for r in records:
-        config = json.dumps({k: v for k, v in r["spec"].items() if k != "seed"}, sort_keys=True)
-        seeds.setdefault(config, set()).add(r["spec"]["seed"])
+        seeds.setdefault(configuration(r["spec"]), set()).add(r["spec"]["seed"])
     return {config: len(s) for config, s in seeds.items()}
 
 
