@@ -19,7 +19,8 @@ from .hyperparameters import (RECORD_FIELDS, SCOREBOARD_FIELDS, TRAIN_IMAGES, cs
                               experiment_size_markdown, hyperparameter_rows,
                               hyperparameters_markdown, lr_changes, lr_changes_markdown,
                               profile_settings_markdown, record_rows, schedule_markdown,
-                              schedule_rows, scoreboard_rows, size_ratio_markdown, total_size,
+                              schedule_rows, scoreboard_rows, size_ratio_markdown, sweep_shrink_markdown,
+                              total_size,
                               train_images, write_csv)
 from .layers import channel_summary, saturation_blocks_markdown, saturation_summary
 from .markdown import glue, markdown_table, run_command, show, status_markdown
@@ -33,7 +34,7 @@ from .takeaways import takeaways_markdown, verdict_groups
 
 __all__ = [
     "DATASET_NAMES", "describe_gap", "seed_spread_markdown", "skewness_order_markdown", "skewness_order_brief",
-    "sweep_markdown", "blocks_after_pooling", "fit_markdown", "gradient_markdown",
+    "sweep_markdown", "sweep_shrink_markdown", "blocks_after_pooling", "fit_markdown", "gradient_markdown",
     "learning_markdown", "nobn_markdown",
     "pooling_markdown", "shifted_tanh_markdown", "channel_summary", "saturation_blocks_markdown",
     "saturation_summary", "glue", "markdown_table", "run_command", "show", "status_markdown",

@@ -169,6 +169,34 @@ def train_images(spec) -> int:
     return per_epoch * spec.epochs
 
 
+def steps_per_epoch(spec) -> int:
+    """Optimizer steps in one epoch of ``spec`` (the trainer drops a last batch of one image)."""
+    n = train_images(spec.replace(epochs=1))
+    return n // spec.batch_size + (n % spec.batch_size >= 2)
+
+
+def decay_shrink(spec, wd: float) -> float:
+    """Sum of lr * ``wd`` over every optimizer step of ``spec``: how far weight decay alone pulls a
+    parameter towards zero over the whole schedule, to first order (plain SGD multiplies it by
+    1 - lr * wd each step; momentum enlarges every step by the same factor, so profiles compare
+    alike). The weight-decay sweeps (Sections 4.2 and 5.3) need it large enough to act."""
+    return sum(steps_per_epoch(spec) * spec.lr_at(e) * wd for e in range(spec.epochs))
+
+
+def sweep_shrink_markdown(name: str, tag: str, profiles: Sequence[str]) -> str:
+    """One sentence: the cumulative shrink (:func:`decay_shrink`) of sweep ``name``'s largest
+    setting (``run.tags[tag]``) under each of ``profiles``."""
+    parts = []
+    for p in profiles:
+        run, spec = max(EXPERIMENTS[name].expand(p), key=lambda rs: rs[0].tags[tag])
+        parts.append(f"{decay_shrink(spec, run.tags[tag]):.2f} at `{p}` ({spec.epochs} epochs, "
+                     f"learning rate {_num(spec.lr)})")
+    largest = max(run.tags[tag] for run in EXPERIMENTS[name].runs)
+    return (f"Over a whole run, the sweep's largest decay ({largest:g}) shrinks its parameters "
+            f"by a summed lr × weight decay of " + ", ".join(parts[:-1])
+            + (" and " if len(parts) > 1 else "") + parts[-1] + ".")
+
+
 def experiment_size(profile: str, experiments: Sequence[str] | None = None,
                     datasets: Sequence[str] | None = None) -> list[dict]:
     """Per experiment under ``profile``: its distinct runs (specs; runs shared with another

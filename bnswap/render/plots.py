@@ -142,6 +142,38 @@ def setting_lines(points: Sequence[SweepPoint], metric: str, setting_name: str) 
     return fig
 
 
+def sweep_by_profile(points: Mapping[str, Sequence[SweepPoint]], metric: str,
+                     setting_name: str) -> Figure:
+    """One sweep at several profiles (``{profile: points}``): the averaged metric (left panel) and
+    accuracy (right panel) against the swept setting, one line per profile, so a reader sees
+    whether a longer schedule lets the setting move the metric. A profile without points is
+    named in the legend as "not run"."""
+    fig = new_figure(COLUMN_INCHES, 3.4)
+    axes = fig.subplots(1, 2)
+    values = sorted({p.setting for pts in points.values() for p in pts})
+    if not values:
+        for ax in axes:
+            not_run(ax)
+        return fig
+    pos = {v: i for i, v in enumerate(values)}
+    for i, (profile, pts) in enumerate(points.items()):
+        settings = sorted({p.setting for p in pts})
+        label = (f"{profile} ({len(pts)} run{'s' * (len(pts) != 1)})" if pts
+                 else f"{profile} (not run)")
+        for ax, key in zip(axes, ("metric", "accuracy")):
+            ys = [np.mean([getattr(p, key) for p in pts if p.setting == v]) for v in settings]
+            ax.plot([pos[v] for v in settings], ys, "os^D"[i % 4] + "-", color=CYCLE[i % len(CYCLE)],
+                    label=label)
+    for ax, ylabel in zip(axes, (f"average {METRIC_LABELS.get(metric, metric)}",
+                                 "test accuracy (%)")):
+        ax.set_xticks(list(pos.values()), [f"{v:g}" for v in values], rotation=60, fontsize=8)
+        ax.set_xlabel(setting_name)
+        ax.set_ylabel(ylabel)
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=8, loc="best")
+    return fig
+
+
 def _hist(ax: Axes, values, c, bins=np.linspace(-1, 1, 41), density=True):
     ax.hist(values, bins=bins, color=c, alpha=0.85, density=density)
 

@@ -41,6 +41,8 @@ def test_plots_draw_records_and_mark_missing_panels():
                       {"Convention": 69.5, "Swap": 74.11}),
         P.depth_panels(A.group_by(data["depth"], "depth"), paper("table7")),
         P.precision_layers(fake_runs("precision", lambda run, spec: make_record(spec))),
+        P.sweep_by_profile({"cpu": A.sweep_points(data["beta_sweep"], "wd_beta", "skewness"),
+                            "cpu_long": []}, "skewness", "weight decay on beta"),
     ]
     assert any(t.get_text() == "Swap" for t in figs[0].axes[0].texts)  # the block diagram
     for fig in figs[1:]:
@@ -75,6 +77,6 @@ def test_plots_with_missing_records_show_not_run():
     for fig in (P.layer_lines(empty, "skewness"), P.sweep_scatter([], "skewness", "wd"),
                 P.channel_vs_layer({"Convention": None, "Swap": None}),
                 P.block_outputs({"Convention": None}), P.learning_curves(empty),
-                P.gradient_scales(empty),
+                P.gradient_scales(empty), P.sweep_by_profile({"cpu": []}, "skewness", "wd"),
                 P.depth_panels({d: [] for d in paper("table7")}, paper("table7"))):
         assert any("not run" in t for t in _texts(fig)), fig

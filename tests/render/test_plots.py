@@ -68,3 +68,33 @@ def test_drawn_data_are_the_records_values():
     fig = P.sweep_scatter(points, "skewness", "weight decay on beta")
     drawn = fig.axes[0].collections[0].get_offsets()
     assert np.allclose(sorted(map(tuple, drawn)), sorted((p.metric, p.accuracy) for p in points))
+
+
+def test_sweep_by_profile_draws_each_profiles_means_on_one_setting_axis():
+    """Each profile's line is its per-setting means at the positions of the union of settings;
+    a profile without records is named "not run" in the legend."""
+    import numpy as np
+
+    def body(slope):
+        return lambda run, spec: make_record(spec, acc=50 - slope * 1e4 * spec.wd_beta,
+                                             skew=0.9 - slope * 500 * spec.wd_beta)
+
+    short = A.sweep_points(fake_runs("beta_sweep", body(1)), "wd_beta", "skewness")
+    long = [p for p in A.sweep_points(fake_runs("beta_sweep", body(2)), "wd_beta", "skewness")
+            if p.setting >= 5e-4]  # a queue half done: only the larger decays
+    fig = P.sweep_by_profile({"cpu": short, "cpu_long": long, "full": []}, "skewness", "wd")
+    skew_ax, acc_ax = fig.axes
+    values = sorted({p.setting for p in short})
+    for ax, key in ((skew_ax, "metric"), (acc_ax, "accuracy")):
+        lines = {ln.get_label(): ln for ln in ax.get_lines()}
+        assert set(lines) == {f"cpu ({len(short)} runs)", f"cpu_long ({len(long)} runs)",
+                              "full (not run)"}
+        drawn = lines[f"cpu_long ({len(long)} runs)"]
+        assert list(drawn.get_xdata()) == [values.index(p.setting) for p in
+                                           sorted(long, key=lambda p: p.setting)]
+        assert np.allclose(drawn.get_ydata(), [getattr(p, key) for p in
+                                               sorted(long, key=lambda p: p.setting)])
+    legend = [t.get_text() for t in skew_ax.get_legend().get_texts()]
+    assert "full (not run)" in legend
+    one = P.sweep_by_profile({"cpu_long": long[:1]}, "skewness", "wd")
+    assert [ln.get_label() for ln in one.axes[0].get_lines()] == ["cpu_long (1 run)"]

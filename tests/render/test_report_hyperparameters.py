@@ -143,3 +143,31 @@ def test_takeaways_group_claims_by_verdict_strongest_first():
     assert lines[1] == ("- **not reproduced** (2 of 3): B holds (Section 1); "
                         "C holds (Section 3).")
     assert "No claim" in R.takeaways_markdown([], "cpu")
+
+
+def test_decay_shrink_is_the_sum_of_lr_times_wd_over_every_step():
+    """Closed forms: a constant rate gives epochs x steps x lr x wd; each milestone divides the
+    rest of the schedule's rate by 10. The trainer's steps per epoch: 50,000 // 128 = 390 full
+    batches and one of 80 images."""
+    import math
+
+    from bnswap.render.hyperparameters import decay_shrink, steps_per_epoch
+
+    spec = paper_spec("vgg16_11", "convention", "tanh", "cifar100").replace(
+        lr=0.01, epochs=10, milestones=())
+    assert steps_per_epoch(spec) == 391
+    assert math.isclose(decay_shrink(spec, 1e-3), 10 * 391 * 0.01 * 1e-3)
+    stepped = spec.replace(milestones=(5, 8))
+    assert math.isclose(decay_shrink(stepped, 1e-3), 391 * 1e-3 * (5 * 0.01 + 3 * 1e-3 + 2 * 1e-4))
+    assert decay_shrink(spec, 0.0) == 0.0
+
+
+def test_sweep_shrink_names_each_profiles_sum_for_the_largest_setting():
+    from bnswap.render.hyperparameters import decay_shrink
+
+    text = R.sweep_shrink_markdown("beta_sweep", "wd_beta", ["cpu", "cpu_long"])
+    assert "largest decay (0.001)" in text
+    for profile in ("cpu", "cpu_long"):
+        _, spec = max(EXPERIMENTS["beta_sweep"].expand(profile), key=lambda rs: rs[0].tags["wd_beta"])
+        assert f"{decay_shrink(spec, 1e-3):.2f} at `{profile}` ({spec.epochs} epochs" in text
+    assert "0.02 at `cpu`" in text and "0.14 at `cpu_long`" in text  # issue 11 (a): a third of 0.41
