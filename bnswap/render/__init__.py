@@ -13,7 +13,8 @@ from ..core.registries import DATASET_NAMES
 from .comparison import (describe_gap, seed_spread_markdown, skewness_order_brief,
                          skewness_order_markdown, sweep_markdown)
 from .extended import (blocks_after_pooling, fit_markdown, gradient_markdown, learning_markdown,
-                       nobn_markdown, pooling_markdown, shifted_tanh_markdown)
+                       nobn_markdown, pooling_markdown, shifted_comparison,
+                       shifted_table_markdown, shifted_tanh_markdown)
 from .hyperparameters import (RECORD_FIELDS, SCOREBOARD_FIELDS, TRAIN_IMAGES, csv_text,
                               download_summary_markdown, experiment_labels, experiment_size,
                               experiment_size_markdown, hyperparameter_rows,
@@ -36,7 +37,8 @@ __all__ = [
     "DATASET_NAMES", "describe_gap", "seed_spread_markdown", "skewness_order_markdown", "skewness_order_brief",
     "sweep_markdown", "sweep_shrink_markdown", "blocks_after_pooling", "fit_markdown", "gradient_markdown",
     "learning_markdown", "nobn_markdown",
-    "pooling_markdown", "shifted_tanh_markdown", "channel_summary", "saturation_blocks_markdown",
+    "pooling_markdown", "shifted_comparison", "shifted_table_markdown", "shifted_tanh_markdown",
+    "channel_summary", "saturation_blocks_markdown",
     "saturation_summary", "glue", "markdown_table", "run_command", "show", "status_markdown",
     "precision_markdown", "layer_precision_markdown", "precision_cost_markdown", "caveats_markdown", "cost_by_arch_markdown", "cost_markdown",
     "cost_rows", "describe_setup", "differences_from_paper",

@@ -11,8 +11,9 @@ import numpy as np
 from ..core.registries import COMPARED_ORDERS, NUM_CLASSES, arch_name, vgg_cfg
 from ..findings.compare import gradient_ratios, swap_minus_convention
 from ..findings.paper import PAPER, paper
-from ..findings.records import (LEARNED_FRACTION, accuracy, chance_loss, final_train_accuracy,
-                                final_train_loss, layer_profile, learned, shallow_layers)
+from ..findings.records import (LEARNED_FRACTION, accuracy, average_metric, chance_loss,
+                                final_train_accuracy, final_train_loss, layer_profile, learned,
+                                shallow_layers)
 from ..findings.stats import contrast, signed
 from ..findings.verdicts import SAME_LOSS
 from .comparison import describe_gap
@@ -181,3 +182,20 @@ def shifted_tanh_markdown(tanh: dict[str, list[dict]], shifted: dict[str, list[d
                  "Convention what the Swap order does, the first gap should be much smaller "
                  "than the second.")
     return text
+
+
+def shifted_comparison(tanh: dict[str, list[dict]],
+                       shifted: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """The four models the shifted-Tanh section compares, by display name (``tanh``: headline
+    groups by label, ``shifted``: shifted-Tanh groups by order)."""
+    return {"Tanh Convention": tanh.get("Convention", []), "Tanh Swap": tanh.get("Swap", []),
+            "shifted Tanh Convention": shifted.get("convention", []),
+            "shifted Tanh Swap": shifted.get("swap", [])}
+
+
+def shifted_table_markdown(compare: dict[str, list[dict]]) -> str:
+    """Accuracy, average skewness and average sparsity of each model of
+    :func:`shifted_comparison`."""
+    return markdown_table(["model", "test accuracy (%)", "avg skewness", "avg sparsity"],
+                          [[k, accuracy(v).format(1), average_metric(v, "skewness").format(2),
+                            average_metric(v, "sparsity").format(3)] for k, v in compare.items()])

@@ -317,6 +317,8 @@ def activation_skewness(groups: Mapping[tuple[str, str], Sequence[dict]]) -> Fig
     cols = {name[(a, o)]: CYCLE[acts.index(a)] for a, o in groups}
     layer_lines(lines, "skewness", ax=ax1, styles=styles, colors=cols,
                 title="layer skewness (dashed: Convention, solid: Swap)")
+    if ax1.get_legend() is not None:  # six lines: below the panel, where it hides no data
+        ax1.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     return fig
 
 
