@@ -10,8 +10,8 @@ by verdict).
 """
 
 from ..core.registries import DATASET_NAMES
-from .comparison import (describe_gap, seed_spread_markdown, skewness_order_brief,
-                         skewness_order_markdown, sweep_markdown)
+from .comparison import (describe_gap, metric_by_profile_markdown, seed_spread_markdown,
+                         skewness_order_brief, skewness_order_markdown, sweep_markdown)
 from .extended import (blocks_after_pooling, fit_markdown, gradient_markdown, learning_markdown,
                        nobn_markdown, pooling_markdown, shifted_comparison,
                        shifted_table_markdown, shifted_tanh_markdown)
@@ -34,7 +34,7 @@ from .tables import (activation_gains_markdown, dataset_instructions, depth_mark
 from .takeaways import takeaways_markdown, verdict_groups
 
 __all__ = [
-    "DATASET_NAMES", "describe_gap", "seed_spread_markdown", "skewness_order_markdown", "skewness_order_brief",
+    "DATASET_NAMES", "describe_gap", "metric_by_profile_markdown", "seed_spread_markdown", "skewness_order_markdown", "skewness_order_brief",
     "sweep_markdown", "sweep_shrink_markdown", "blocks_after_pooling", "fit_markdown", "gradient_markdown",
     "learning_markdown", "nobn_markdown",
     "pooling_markdown", "shifted_comparison", "shifted_table_markdown", "shifted_tanh_markdown",

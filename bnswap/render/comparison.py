@@ -5,12 +5,13 @@ weight-decay sweeps (the asymmetry and sparsity chapters). The noise sizes and c
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from ..findings.compare import NOISE_PAIR, headline_noise, seed_gap_noise, sweep_correlations
-from ..findings.records import Runs, accuracy, average_skewness
+from ..findings.records import Runs, accuracy, average_metric, average_skewness
 from ..findings.stats import NOISE_Z, Contrast, signed, within_bound, within_noise
 from ..findings.verdicts import WEAK_R
+from .markdown import markdown_table
 
 
 def seed_spread_markdown(groups: dict[str, list[dict]],
@@ -149,3 +150,18 @@ def _range_against_noise(spread: float, noise: float | None) -> str:
         return (f", a range of {spread:.3f}, within the seed noise of a single gap ({noise:.3f}):"
                 " the swept setting did not move it measurably")
     return f", a range of {spread:.3f}, beyond the seed noise of a single gap ({noise:.3f})"
+
+
+def metric_by_profile_markdown(groups: Mapping[str, Mapping[str, Sequence[dict]]],
+                               labels: Sequence[str], metric: str, digits: int = 2) -> str:
+    """A table of the layer-averaged ``metric`` (and test accuracy) of each of ``labels`` under
+    each profile (``{profile: groups by label}``), mean ± std over seeds: how a longer
+    schedule moves it."""
+    profiles = list(groups)
+    header = ["model"] + [f"avg {metric}, `{p}`" for p in profiles] + \
+        [f"accuracy (%), `{p}`" for p in profiles]
+    body = [[label] + [average_metric(groups[p].get(label, []), metric).format(digits)
+                       for p in profiles]
+            + [accuracy(groups[p].get(label, [])).format(1) for p in profiles]
+            for label in labels]
+    return markdown_table(header, body)

@@ -77,6 +77,24 @@ def layer_lines(groups: Mapping[str, Sequence[dict]], metric: str, ax: Axes | No
     return fig if fig is not None else ax.figure
 
 
+def layers_by_profile(groups: Mapping[str, Mapping[str, Sequence[dict]]], labels: Sequence[str],
+                      metric: str) -> Figure:
+    """Per-layer ``metric`` of each of ``labels`` under each profile (``{profile: groups by
+    label}``): one colour per label, one line style per profile (the first dashed, the second
+    solid), so a reader sees what a longer schedule changes block by block."""
+    series, styles = {}, {}
+    for i, (profile, by_label) in enumerate(groups.items()):
+        for label in labels:
+            name = f"{label}, {profile}"
+            series[name] = by_label.get(label, [])
+            styles[name] = {"linestyle": ("--", "-", ":", "-.")[i % 4]}
+    fig = layer_lines(series, metric, styles=styles)
+    if fig.axes[0].get_legend() is not None:  # below the panel, one column per profile
+        fig.axes[0].legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2),
+                           ncol=len(groups))
+    return fig
+
+
 def metric_panels(groups: Mapping[str, Sequence[dict]], metrics: Sequence[str] = ("saturation",
                   "skewness"), width: float = 10.0, **kw: Any) -> Figure:
     """One :func:`layer_lines` panel per metric, one above the other (e.g. Figure 10)."""

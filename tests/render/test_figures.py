@@ -41,6 +41,7 @@ def test_plots_draw_records_and_mark_missing_panels():
                       {"Convention": 69.5, "Swap": 74.11}),
         P.depth_panels(A.group_by(data["depth"], "depth"), paper("table7")),
         P.precision_layers(fake_runs("precision", lambda run, spec: make_record(spec))),
+        P.layers_by_profile({"cpu": g, "cpu_long": g}, ["Convention", "NWDBN", "Swap"], "sparsity"),
         P.sweep_by_profile({"cpu": A.sweep_points(data["beta_sweep"], "wd_beta", "skewness"),
                             "cpu_long": []}, "skewness", "weight decay on beta"),
     ]
@@ -78,5 +79,6 @@ def test_plots_with_missing_records_show_not_run():
                 P.channel_vs_layer({"Convention": None, "Swap": None}),
                 P.block_outputs({"Convention": None}), P.learning_curves(empty),
                 P.gradient_scales(empty), P.sweep_by_profile({"cpu": []}, "skewness", "wd"),
+                P.layers_by_profile({"cpu": empty, "cpu_long": {}}, ["Convention"], "skewness"),
                 P.depth_panels({d: [] for d in paper("table7")}, paper("table7"))):
         assert any("not run" in t for t in _texts(fig)), fig

@@ -98,3 +98,20 @@ def test_sweep_by_profile_draws_each_profiles_means_on_one_setting_axis():
     assert "full (not run)" in legend
     one = P.sweep_by_profile({"cpu_long": long[:1]}, "skewness", "wd")
     assert [ln.get_label() for ln in one.axes[0].get_lines()] == ["cpu_long (1 run)"]
+
+
+def test_layers_by_profile_draws_each_label_at_each_profile():
+    """One line per (label, profile), named "label, profile", dashed for the first profile and
+    solid for the second, whose values are that profile's per-layer means over seeds."""
+    import numpy as np
+
+    short = A.by_label(fake_runs("headline", lambda run, spec: make_record(spec, skew=0.2)))
+    long = A.by_label(fake_runs("headline", lambda run, spec: make_record(
+        spec, skew=[0.5 + 0.1 * i + 0.01 * spec.seed for i in range(10)])))
+    fig = P.layers_by_profile({"cpu": short, "cpu_long": long}, ["Convention", "Swap"], "skewness")
+    lines = {ln.get_label().split(" (n=")[0]: ln for ln in fig.axes[0].get_lines()}
+    assert set(lines) == {"Convention, cpu", "Swap, cpu", "Convention, cpu_long", "Swap, cpu_long"}
+    assert lines["Swap, cpu"].get_linestyle() == "--"
+    assert lines["Swap, cpu_long"].get_linestyle() == "-"
+    assert np.allclose(lines["Swap, cpu_long"].get_ydata(), A.layer_profile(long["Swap"], "skewness")[0])
+    assert np.allclose(lines["Convention, cpu"].get_ydata(), 0.2)

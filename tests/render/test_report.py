@@ -429,3 +429,16 @@ def test_seed_gap_noise_of_a_layer_metric():
     assert seed_gap_noise(g, "Convention", "NWDBN", metric="sparsity") == pytest.approx(
         2 * math.sqrt(0.02 ** 2 / 3 + swap_sd ** 2))
     assert seed_gap_noise(g, "Convention", "NWDBN") == 0.0  # every seed has accuracy 50
+
+
+def test_metric_by_profile_markdown_has_each_profiles_means():
+    short = A.by_label(fake_runs("headline", lambda run, spec: make_record(spec, acc=40.0, skew=0.2)))
+    long = A.by_label(fake_runs("headline", lambda run, spec: make_record(spec, acc=55.0, skew=1.5)))
+    text = R.metric_by_profile_markdown({"cpu": short, "cpu_long": long, "full": {}},
+                                        ["Convention", "Swap"], "skewness")
+    header, _, conv, swap = text.splitlines()
+    assert header.split(" | ")[1:4] == ["avg skewness, `cpu`", "avg skewness, `cpu_long`",
+                                        "avg skewness, `full`"]
+    n = len(short["Swap"])
+    assert swap.split(" | ")[1:3] == [f"0.20 ± 0.00 (n={n})", f"1.50 ± 0.00 (n={n})"]
+    assert "not run" in swap.split(" | ")[3] and f"55.0 ± 0.0 (n={n})" in swap
