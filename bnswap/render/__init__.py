@@ -20,9 +20,8 @@ from .hyperparameters import (RECORD_FIELDS, SCOREBOARD_FIELDS, TRAIN_IMAGES, cs
                               experiment_size_markdown, hyperparameter_rows,
                               hyperparameters_markdown, lr_changes, lr_changes_markdown,
                               profile_settings_markdown, record_rows, schedule_markdown,
-                              schedule_rows, scoreboard_rows, size_ratio_markdown, sweep_shrink_markdown,
-                              total_size,
-                              train_images, write_csv)
+                              schedule_rows, scoreboard_rows, size_ratio_markdown,
+                              sweep_shrink_markdown, total_size, train_images, write_csv)
 from .layers import channel_summary, saturation_blocks_markdown, saturation_summary
 from .markdown import glue, markdown_table, run_command, show, status_markdown
 from .precision import layer_precision_markdown, precision_cost_markdown, precision_markdown
