@@ -270,3 +270,8 @@ SCOREBOARD_EXPERIMENTS = ("headline", "beta_sweep", "affine_sweep", "table1", "t
 """The experiments whose runs the paper's claims are scored from (:mod:`bnswap.findings.claims`);
 the pilot scores no claim but qualifies the headline's (its rates may carry the gap)."""
 
+
+CPU_LONG_EXPERIMENTS = ("pilot", "headline", "nobn_init", "table2", "shifted_tanh", "beta_sweep",
+                        "affine_sweep")
+"""The experiments the ``cpu_long`` profile is run for (the README's queue): the claims that need
+weight decay to act or the networks to fit. Table 1 and the depth sweep stay at ``cpu``."""

@@ -280,3 +280,19 @@ def test_headline_configurations_elsewhere_share_the_headline_records(profile):
     # ... and only those: other points are configurations of their own
     assert not keys("affine_sweep", "wd_affine=0.0001") & swap
     assert not keys("depth", "VGG16_12") & swap
+
+
+def test_readme_states_the_cpu_long_queue_it_runs() -> None:
+    """The README's cpu_long queue command names exactly CPU_LONG_EXPERIMENTS (the pilot on its
+    own line first), and its count of distinct runs is theirs."""
+    import re
+    from pathlib import Path
+
+    from bnswap.runs.experiments import CPU_LONG_EXPERIMENTS, EXPERIMENTS
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    specs = {spec for name in CPU_LONG_EXPERIMENTS for _, spec in EXPERIMENTS[name].expand("cpu_long")}
+    assert re.search(rf"Table 2 and shifted Tanh\) are {len(specs)} distinct runs", readme)
+    commands = re.findall(r"python -m bnswap experiment ([a-z0-9_ \\\n]+?)\s+--profile cpu_long", readme)
+    named = {n for c in commands for n in c.replace("\\", " ").split()}
+    assert set(CPU_LONG_EXPERIMENTS) <= named
