@@ -33,8 +33,9 @@ from .tables import (activation_gains_markdown, dataset_instructions, depth_mark
 from .takeaways import takeaways_markdown, verdict_groups
 
 __all__ = [
-    "DATASET_NAMES", "describe_gap", "metric_by_profile_markdown", "seed_spread_markdown", "skewness_order_markdown", "skewness_order_brief",
-    "sweep_markdown", "sweep_shrink_markdown", "blocks_after_pooling", "fit_markdown", "gradient_markdown",
+    "DATASET_NAMES", "describe_gap", "metric_by_profile_markdown", "seed_spread_markdown",
+    "skewness_order_markdown", "skewness_order_brief", "sweep_markdown", "sweep_shrink_markdown",
+    "blocks_after_pooling", "fit_markdown", "gradient_markdown",
     "learning_markdown", "nobn_markdown",
     "pooling_markdown", "shifted_comparison", "shifted_table_markdown", "shifted_tanh_markdown",
     "channel_summary", "saturation_blocks_markdown",

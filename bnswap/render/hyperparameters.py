@@ -192,9 +192,9 @@ def sweep_shrink_markdown(name: str, tag: str, profiles: Sequence[str]) -> str:
         parts.append(f"{decay_shrink(spec, run.tags[tag]):.2f} at `{p}` ({spec.epochs} epochs, "
                      f"learning rate {_num(spec.lr)})")
     largest = max(run.tags[tag] for run in EXPERIMENTS[name].runs)
-    return (f"Over a whole run, the sweep's largest decay ({largest:g}) shrinks its parameters "
-            f"by a summed lr × weight decay of " + ", ".join(parts[:-1])
-            + (" and " if len(parts) > 1 else "") + parts[-1] + ".")
+    return (f"Summed over every step of a run, lr × weight decay for the sweep's largest decay "
+            f"({largest:g}) is " + ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "")
+            + parts[-1] + ".")
 
 
 def experiment_size(profile: str, experiments: Sequence[str] | None = None,

@@ -180,8 +180,8 @@ def sweep_by_profile(points: Mapping[str, Sequence[SweepPoint]], metric: str,
                  else f"{profile} (not run)")
         for ax, key in zip(axes, ("metric", "accuracy")):
             ys = [np.mean([getattr(p, key) for p in pts if p.setting == v]) for v in settings]
-            ax.plot([pos[v] for v in settings], ys, "os^D"[i % 4] + "-", color=CYCLE[i % len(CYCLE)],
-                    label=label)
+            ax.plot([pos[v] for v in settings], ys, "os^D"[i % 4] + "-",
+                    color=CYCLE[i % len(CYCLE)], label=label)
     for ax, ylabel in zip(axes, (f"average {METRIC_LABELS.get(metric, metric)}",
                                  "test accuracy (%)")):
         ax.set_xticks(list(pos.values()), [f"{v:g}" for v in values], rotation=60, fontsize=8)

@@ -113,5 +113,6 @@ def test_layers_by_profile_draws_each_label_at_each_profile():
     assert set(lines) == {"Convention, cpu", "Swap, cpu", "Convention, cpu_long", "Swap, cpu_long"}
     assert lines["Swap, cpu"].get_linestyle() == "--"
     assert lines["Swap, cpu_long"].get_linestyle() == "-"
-    assert np.allclose(lines["Swap, cpu_long"].get_ydata(), A.layer_profile(long["Swap"], "skewness")[0])
+    assert np.allclose(lines["Swap, cpu_long"].get_ydata(),
+                       A.layer_profile(long["Swap"], "skewness")[0])
     assert np.allclose(lines["Convention, cpu"].get_ydata(), 0.2)

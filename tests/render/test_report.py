@@ -432,8 +432,11 @@ def test_seed_gap_noise_of_a_layer_metric():
 
 
 def test_metric_by_profile_markdown_has_each_profiles_means():
-    short = A.by_label(fake_runs("headline", lambda run, spec: make_record(spec, acc=40.0, skew=0.2)))
-    long = A.by_label(fake_runs("headline", lambda run, spec: make_record(spec, acc=55.0, skew=1.5)))
+    def at(acc, skew):
+        return A.by_label(fake_runs("headline", lambda run, spec: make_record(spec, acc=acc,
+                                                                              skew=skew)))
+
+    short, long = at(40.0, 0.2), at(55.0, 1.5)
     text = R.metric_by_profile_markdown({"cpu": short, "cpu_long": long, "full": {}},
                                         ["Convention", "Swap"], "skewness")
     header, _, conv, swap = text.splitlines()

@@ -168,6 +168,7 @@ def test_sweep_shrink_names_each_profiles_sum_for_the_largest_setting():
     text = R.sweep_shrink_markdown("beta_sweep", "wd_beta", ["cpu", "cpu_long"])
     assert "largest decay (0.001)" in text
     for profile in ("cpu", "cpu_long"):
-        _, spec = max(EXPERIMENTS["beta_sweep"].expand(profile), key=lambda rs: rs[0].tags["wd_beta"])
+        _, spec = max(EXPERIMENTS["beta_sweep"].expand(profile),
+                      key=lambda rs: rs[0].tags["wd_beta"])
         assert f"{decay_shrink(spec, 1e-3):.2f} at `{profile}` ({spec.epochs} epochs" in text
     assert "0.02 at `cpu`" in text and "0.14 at `cpu_long`" in text  # issue 11 (a): a third of 0.41

@@ -291,8 +291,10 @@ def test_readme_states_the_cpu_long_queue_it_runs() -> None:
     from bnswap.runs.experiments import CPU_LONG_EXPERIMENTS, EXPERIMENTS
 
     readme = (Path(__file__).parents[2] / "README.md").read_text()
-    specs = {spec for name in CPU_LONG_EXPERIMENTS for _, spec in EXPERIMENTS[name].expand("cpu_long")}
+    specs = {spec for name in CPU_LONG_EXPERIMENTS
+             for _, spec in EXPERIMENTS[name].expand("cpu_long")}
     assert re.search(rf"Table 2 and shifted Tanh\) are {len(specs)} distinct runs", readme)
-    commands = re.findall(r"python -m bnswap experiment ([a-z0-9_ \\\n]+?)\s+--profile cpu_long", readme)
+    commands = re.findall(r"python -m bnswap experiment ([a-z0-9_ \\\n]+?)\s+--profile cpu_long",
+                          readme)
     named = {n for c in commands for n in c.replace("\\", " ").split()}
     assert set(CPU_LONG_EXPERIMENTS) <= named
