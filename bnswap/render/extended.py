@@ -14,7 +14,7 @@ from ..findings.paper import PAPER, paper
 from ..findings.records import (LEARNED_FRACTION, accuracy, average_metric, chance_loss,
                                 final_train_accuracy, final_train_loss, layer_profile, learned,
                                 shallow_layers)
-from ..findings.stats import contrast, signed
+from ..findings.stats import contrast, signed, within_bound
 from ..findings.verdicts import SAME_LOSS
 from .comparison import describe_gap
 from .markdown import markdown_table
@@ -160,10 +160,12 @@ def pooling_markdown(arch: str) -> str:
             f"reads the last stage after a max-pooling and a global average pooling.")
 
 
-def shifted_tanh_markdown(tanh: dict[str, list[dict]], shifted: dict[str, list[dict]]) -> str:
+def shifted_tanh_markdown(tanh: dict[str, list[dict]], shifted: dict[str, list[dict]],
+                          noise: float | None = None) -> str:
     """What the shifted-Tanh runs say: does built-in asymmetry help the Convention order, and
     how much of the Swap-minus-Convention gap is left? (``tanh``: headline groups by label,
-    ``shifted``: shifted-Tanh groups by order.)"""
+    ``shifted``: shifted-Tanh groups by order; ``noise``: the seed noise of a gap between two
+    single-seed runs, which the shifted gap is set against when given.)"""
     acc = {"tanh_conv": accuracy(tanh.get("Convention", [])),
            "tanh_swap": accuracy(tanh.get("Swap", [])),
            "shift_conv": accuracy(shifted.get("convention", [])),
@@ -181,6 +183,10 @@ def shifted_tanh_markdown(tanh: dict[str, list[dict]], shifted: dict[str, list[d
                  f"and {signed(gap_tanh.value)} with Tanh: if built-in asymmetry does for "
                  "Convention what the Swap order does, the first gap should be much smaller "
                  "than the second.")
+        if noise is not None and math.isfinite(noise):
+            where = "within" if within_bound(gap_shift.value, noise) else "beyond"
+            text += (f" The shifted gap is {where} the seed noise of a gap between two "
+                     f"single-seed runs ({noise:.1f} points).")
     return text
 
 

@@ -168,6 +168,10 @@ def test_shifted_tanh_sentence_compares_gaps():
     text = R.shifted_tanh_markdown(tanh, shifted)
     assert "34.0 % (n=1), +4.00 points against Tanh Convention" in text
     assert "+1.00 points with shifted Tanh and +6.00 with Tanh" in text
+    assert "seed noise" not in text  # no noise given: no judgement
+    assert "is within the seed noise of a gap between two single-seed runs (2.0 points)" in \
+        R.shifted_tanh_markdown(tanh, shifted, noise=2.0)
+    assert "is beyond the seed noise" in R.shifted_tanh_markdown(tanh, shifted, noise=0.5)
     empty = A.group_by(fake_runs("shifted_tanh", lambda run, spec: None), "order")
     assert R.shifted_tanh_markdown(tanh, empty) == "No shifted-Tanh records yet."
 
