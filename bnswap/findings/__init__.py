@@ -6,8 +6,9 @@ in. The chapters read the most used names as one namespace (``from bnswap import
 
 from .compare import seed_gap_noise
 from .paper import PAPER, paper
+from .pilot import best_rate_gap
 from .records import accuracy, average_metric, by_label, group_by, records_of, sweep_points
 from .stats import contrast, fit_line, signed
 
 __all__ = ["PAPER", "paper", "accuracy", "average_metric", "by_label", "group_by", "records_of",
-           "sweep_points", "contrast", "fit_line", "signed", "seed_gap_noise"]
+           "sweep_points", "contrast", "fit_line", "signed", "seed_gap_noise", "best_rate_gap"]

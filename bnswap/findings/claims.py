@@ -18,7 +18,7 @@ import numpy as np
 
 from .compare import NOISE_PAIR, SeedNoise, Terms, shallow_gradient_ratios
 from .paper import paper
-from .pilot import rate_choices, rule_shift
+from .pilot import best_rate_gap, rate_choices, rule_shift
 from .records import (Measure, Runs, accuracy, average_skewness, average_sparsity, by_label,
                       captured, captured_layers, early_epochs, early_train_loss, final_test_loss,
                       final_train_loss, group_by, max_saturation, sample_skewness,
@@ -121,7 +121,9 @@ def swap_beats_convention(ctx: Context, name: str) -> Finding:
                        {"swap": ctx.stat("Swap", accuracy),
                         "convention": ctx.stat("Convention", accuracy), "gap": c,
                         "pilot": rule_shift(rate_choices(ctx.runs("pilot"))),
-                        "pilot_noise": ctx.noise.gap(Stat.empty(), Stat.empty(), accuracy)})
+                        "pilot_noise": ctx.noise.gap(Stat.empty(), Stat.empty(), accuracy),
+                        "best_rate": best_rate_gap(ctx.runs("pilot"), ctx.runs("headline"),
+                                                   ctx.noise)})
 
 
 def swap_saturates(ctx: Context, name: str) -> Finding:

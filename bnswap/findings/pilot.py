@@ -14,7 +14,9 @@ from typing import Mapping
 
 from ..runs.experiments import HYPERPARAMETERS
 from ..runs.profiles import get_profile
-from .records import Runs, final_accuracy, is_complete
+from .compare import SeedNoise, headline_noise
+from .records import Runs, accuracy, by_label, configuration, final_accuracy, is_complete
+from .stats import Stat
 
 
 @dataclass(frozen=True)
@@ -91,3 +93,42 @@ def rule_shift(choices: Mapping[str, RateChoice]) -> RuleShift | None:
     shift = RuleShift(swap.accuracy[swap.used] - conv.accuracy[conv.used],
                       swap.accuracy[swap.best] - conv.accuracy[conv.best])
     return shift if math.isfinite(shift.shift) else None
+
+
+@dataclass(frozen=True)
+class BestRateGap:
+    """Swap - Convention with each order at its best pilot rate, on every seed the store holds
+    at that rate (the pilot's run is one; the headline's seeds are others where the headline
+    trains at that rate)."""
+
+    rates: Mapping[str, float]
+    """The best pilot rate of each order."""
+    accuracy: Mapping[str, Stat]
+    """Test accuracy (%) over the seeds recorded at that rate, by order."""
+    noise: float
+    """The seed noise of the gap (``NOISE_Z`` standard errors; nan while not measured)."""
+
+    @property
+    def gap(self) -> float:
+        return self.accuracy["swap"].mean - self.accuracy["convention"].mean
+
+
+def best_rate_gap(pilot: Runs, headline: Runs,
+                  noise: SeedNoise | None = None) -> BestRateGap | None:
+    """:class:`BestRateGap` from the pilot's and the headline's runs of one profile, with
+    ``noise`` (default: the headline pair's), or None unless both orders have a rate choice. A
+    record counts once, however many experiments hold it."""
+    choices = rate_choices(pilot)
+    if not {"convention", "swap"} <= set(choices):
+        return None
+    noise = noise if noise is not None else headline_noise(by_label(headline))
+    pool = {rec["key"]: rec for runs in (pilot, headline) for _, _, rec in runs
+            if is_complete(rec)}
+    rates, acc = {}, {}
+    for order in ("convention", "swap"):
+        rates[order] = choices[order].best
+        spec = next(spec for run, spec, _ in pilot
+                    if run.tags["order"] == order and run.tags["lr"] == rates[order])
+        wanted = configuration(spec.to_dict())
+        acc[order] = accuracy([r for r in pool.values() if configuration(r["spec"]) == wanted])
+    return BestRateGap(rates, acc, noise.gap(acc["swap"], acc["convention"], accuracy))

@@ -11,7 +11,8 @@ import numpy as np
 
 from ..core.registries import arch_name
 from ..findings.paper import PAPER
-from ..findings.pilot import diverged, paper_rate, rate_choices, rule_rate, rule_shift
+from ..findings.pilot import (BestRateGap, diverged, paper_rate, rate_choices, rule_rate,
+                              rule_shift)
 from ..findings.records import Runs, configuration, final_accuracy, is_complete
 from ..findings.stats import within_bound
 from ..runs.experiments import EXPERIMENTS
@@ -248,10 +249,13 @@ def profiles_markdown() -> str:
     return table
 
 
-def pilot_summary_markdown(runs: Runs, noise: float = math.nan) -> str:
+def pilot_summary_markdown(runs: Runs, noise: float = math.nan,
+                           best: BestRateGap | None = None) -> str:
     """What the profile's learning-rate rule does to each order in the pilot: the rate it picks,
     the rate that scored best, how much the rule costs each order (set against ``noise``, see
-    :func:`bnswap.findings.compare.seed_gap_noise`), and whether any run diverged."""
+    :func:`bnswap.findings.compare.seed_gap_noise`), Swap - Convention on every seed recorded
+    at the best rates (``best``, :func:`bnswap.findings.pilot.best_rate_gap`, when the rule
+    moves the gap) and whether any run diverged."""
     choices = rate_choices(runs)
     failed = diverged(runs)
     ended = " " + ("Diverged: " + ", ".join(failed) + "." if failed else "No pilot run diverged.")
@@ -276,5 +280,19 @@ def pilot_summary_markdown(runs: Runs, noise: float = math.nan) -> str:
             text += (f" ({side} the seed noise of a gap between two single-seed runs, about "
                      f"{noise:.1f} points)")
         text += "."
+        if best is not None and math.isfinite(best.gap) and math.isfinite(best.noise):
+            words = best_rate_words(best)
+            text += " " + words[:1].upper() + words[1:] + "."
     return text + ended
 
+
+
+def best_rate_words(best: BestRateGap) -> str:
+    """Swap - Convention at each order's best pilot rate, on every seed recorded there, set
+    against the seed noise of that gap."""
+    n = {o: best.accuracy[o].n for o in ("swap", "convention")}
+    side = "within" if within_bound(best.gap, best.noise) else "beyond"
+    return (f"on every seed recorded at those best rates (Swap at {best.rates['swap']:g}, n="
+            f"{n['swap']}; Convention at {best.rates['convention']:g}, n={n['convention']}), "
+            f"Swap - Convention is {best.gap:+.2f} points, {side} the seed noise of that gap "
+            f"({best.noise:.1f})")

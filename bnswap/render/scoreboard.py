@@ -23,7 +23,7 @@ from ..runs.experiments import get_experiment
 from .claim_words import EXTRA_WORDS, gap_text as _gap
 from .verdict_rules import VERDICT_RULES, rules_markdown  # noqa: F401  (the rules' home)
 from .markdown import run_command
-from .provenance import describe_setup, seeds_text
+from .provenance import best_rate_words, describe_setup, seeds_text
 # The tables' layout (the claims' table, the runs under it, the scale ladder) lives in
 # scoreboard_tables; the chapters call them from here.
 from .scoreboard_tables import (ladder_markdown, ladder_table, ladder_verdicts,  # noqa: F401
@@ -94,10 +94,15 @@ def caveat(f: Finding) -> str:
     noise = f.values.get("pilot_noise", math.nan)
     if shift is None or not math.isfinite(noise) or within_bound(shift.shift, noise):
         return ""
-    return (f"this profile's learning rates favour {shift.favoured}: in its pilot (1 seed per "
+    text = (f"this profile's learning rates favour {shift.favoured}: in its pilot (1 seed per "
             f"rate), Swap - Convention is {shift.with_rule:+.2f} points at these rates and "
             f"{shift.at_best:+.2f} with each order at its best rate (a shift beyond the "
             f"single-seed gap noise of {noise:.1f})")
+    best = f.values.get("best_rate")
+    if best is not None and math.isfinite(best.gap) and math.isfinite(best.noise):
+        text += "; " + best_rate_words(best)
+    return text
+
 
 
 def _swap_saturates(f: Finding) -> Words:

@@ -39,3 +39,30 @@ def test_diverged_runs_are_named_and_left_out_of_the_choice():
                  status=lambda order, lr: "failed" if lr == 0.1 else "complete")
     assert diverged(runs) == ["Convention at 0.1", "Swap at 0.1"]
     assert rate_choices(runs) == {}
+
+
+def test_best_rate_gap_pools_every_seed_recorded_at_each_orders_best_rate():
+    """Convention is best at 0.1 (the pilot's one seed), Swap at 0.01, where this profile's
+    headline also trains it (3 seeds; its seed 0 is the pilot's run, counted once). The noise
+    is NOISE_Z standard errors of a 3-seed mean against a single seed lent the headline pair's
+    larger spread: 2 * sqrt(0.6² / 3 + 0.6²)."""
+    import math
+
+    from fake_records import fake_runs, make_record
+
+    from bnswap.findings.pilot import best_rate_gap
+
+    accs = {"Convention": [30.0, 30.3, 29.7], "Swap": [56.0, 56.6, 55.4]}  # spreads 0.3, 0.6
+    headline = fake_runs("headline", lambda run, spec: make_record(
+        spec, acc=accs.get(run.label, [20.0] * 3)[spec.seed]))
+    runs = pilot({"convention": {0.1: 55.0, 0.01: 30.0}, "swap": {0.1: 54.0, 0.01: 56.0}})
+    best = best_rate_gap(runs, headline)
+    assert best.rates == {"convention": 0.1, "swap": 0.01}
+    assert (best.accuracy["convention"].n, best.accuracy["swap"].n) == (1, 3)
+    assert best.accuracy["swap"].mean == pytest.approx(56.0)
+    assert best.gap == pytest.approx(1.0)
+    assert best.noise == pytest.approx(2 * math.sqrt(0.36 / 3 + 0.36))
+    # Without the headline the pilot's single seeds are all there is; no noise is measured.
+    alone = best_rate_gap(runs, [])
+    assert alone.accuracy["swap"].n == 1 and math.isnan(alone.noise)
+    assert best_rate_gap(pilot({"convention": {0.1: 55.0}}), headline) is None

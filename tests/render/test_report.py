@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 
 import numpy as np
@@ -15,6 +16,7 @@ from bnswap import render as R
 from bnswap.findings import records as A, stats as St
 from bnswap.findings.compare import seed_gap_noise
 from bnswap.findings.paper import paper
+from bnswap.findings.pilot import best_rate_gap
 
 
 def test_describe_setup_and_differences_from_paper():
@@ -397,6 +399,16 @@ def test_pilot_summary_says_which_order_the_rule_favours():
     assert "the rule favours Swap" in text and "0.64 points smaller" in text
     assert "within the seed noise of a gap between two single-seed runs, about 1.4 points" in text
     assert text.endswith("No pilot run diverged.")
+    assert "on every seed recorded" not in text  # no best-rate gap given
+    best = best_rate_gap(pilot, [])
+    with_best = R.pilot_summary_markdown(pilot, noise=1.4, best=best)
+    assert math.isnan(best.noise) and with_best == text  # its noise unmeasured: nothing to say
+    best = dataclasses.replace(best, noise=1.1)
+    assert ("0.64 points smaller than with the rule (within the seed noise of a gap between two "
+            "single-seed runs, about 1.4 points). On every seed recorded at those best rates "
+            "(Swap at 0.01, n=1; Convention at 0.1, n=1), Swap - Convention is +4.22 points, "
+            "beyond the seed noise of that gap (1.1). No pilot run diverged.") in \
+        R.pilot_summary_markdown(pilot, noise=1.4, best=best)
     failed = fake_runs("pilot", lambda run, spec: make_record(
         spec, status="failed" if run.tags["lr"] == 0.1 else "complete"))
     assert "Diverged: Convention at 0.1, Swap at 0.1." in R.pilot_summary_markdown(failed)

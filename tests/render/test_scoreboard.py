@@ -382,6 +382,10 @@ def test_the_headline_row_says_when_the_profiles_rates_carry_the_gap(convention,
         assert beats.caveat.startswith(f"this profile's learning rates favour {favoured}:")
         assert beats.ours == f"{plain.ours}; but {beats.caveat}"
         assert "single-seed gap noise of 1.4" in beats.caveat
+        assert "; on every seed recorded at those best rates (Swap at " in beats.caveat
+        if favoured == "Swap":  # both best at 0.1, which only the pilot ran: one seed each
+            assert beats.caveat.endswith("Swap - Convention is +1.00 points, within the seed "
+                                         "noise of that gap (1.4)")
         assert f"| {beats.verdict} †1 |" in ladder  # the only caveat, stated under the table
         assert ladder.endswith(f"†1 `{PROFILE}`, {beats.claim}: {beats.caveat}.")
 
