@@ -123,7 +123,7 @@ def swap_beats_convention(ctx: Context, name: str) -> Finding:
                         "pilot": rule_shift(rate_choices(ctx.runs("pilot"))),
                         "pilot_noise": ctx.noise.gap(Stat.empty(), Stat.empty(), accuracy),
                         "best_rate": best_rate_gap(ctx.runs("pilot"), ctx.runs("headline"),
-                                                   ctx.noise)})
+                                                   ctx.noise, [ctx.runs("rate_check")])})
 
 
 def swap_saturates(ctx: Context, name: str) -> Finding:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from ..runs.experiments import HYPERPARAMETERS
 from ..runs.profiles import get_profile
@@ -113,16 +113,17 @@ class BestRateGap:
         return self.accuracy["swap"].mean - self.accuracy["convention"].mean
 
 
-def best_rate_gap(pilot: Runs, headline: Runs,
-                  noise: SeedNoise | None = None) -> BestRateGap | None:
-    """:class:`BestRateGap` from the pilot's and the headline's runs of one profile, with
-    ``noise`` (default: the headline pair's), or None unless both orders have a rate choice. A
-    record counts once, however many experiments hold it."""
+def best_rate_gap(pilot: Runs, headline: Runs, noise: SeedNoise | None = None,
+                  extra: Sequence[Runs] = ()) -> BestRateGap | None:
+    """:class:`BestRateGap` from the pilot's and the headline's runs of one profile and those of
+    ``extra`` (the ``rate_check`` experiment's), with ``noise`` (default: the headline pair's),
+    or None unless both orders have a rate choice. A record counts once, however many
+    experiments hold it."""
     choices = rate_choices(pilot)
     if not {"convention", "swap"} <= set(choices):
         return None
     noise = noise if noise is not None else headline_noise(by_label(headline))
-    pool = {rec["key"]: rec for runs in (pilot, headline) for _, _, rec in runs
+    pool = {rec["key"]: rec for runs in (pilot, headline, *extra) for _, _, rec in runs
             if is_complete(rec)}
     rates, acc = {}, {}
     for order in ("convention", "swap"):

@@ -163,6 +163,19 @@ def _pilot() -> Experiment:
                       "(VGG16_11, CIFAR-100, Tanh)", "Appendix A.1", tuple(runs))
 
 
+def _rate_check() -> Experiment:
+    """Convention at 0.1, the paper's rate for Swap, with the headline's seeds. Both CPU pilots
+    found 0.1 Convention's better rate, while the profiles' rules run it at 0.01, so this gives
+    Swap - Convention with each order at its better rate three seeds a side
+    (:func:`bnswap.findings.pilot.best_rate_gap`). Seed 0 is the pilot's Convention run at 0.1."""
+    spec = paper_spec("vgg16_11", "convention", "tanh", CIFAR100, **_HEADLINE_EXTRAS)
+    run = LabelledRun("Convention lr=0.1", spec,
+                      {"fixed": {"lr": 0.1}, "order": "convention", "lr": 0.1},
+                      min_seeds=HEADLINE_SEEDS)
+    return Experiment("rate_check", "Convention at Swap's learning rate (0.1), three seeds "
+                      "(VGG16_11, CIFAR-100, Tanh)", "Appendix A.1", (run,))
+
+
 def _precision() -> Experiment:
     """The headline pair (3 seeds each) in fp32 and in bf16_mixed under one profile: is the
     reduced precision equivalent, measured against the seed noise? The fp32 runs are the
@@ -253,8 +266,8 @@ ANALYTIC = Experiment("analytic", "Closed forms and synthetic checks of the metr
 """The claims scored by computation, not by training: an experiment without runs."""
 
 EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in (
-    _pilot(), _headline(), _nobn_init(), _precision(), _beta_sweep(), _affine_sweep(),
-    _affine_large(), _table1(), _table2(), _shifted(), _depth(), ANALYTIC)}
+    _pilot(), _rate_check(), _headline(), _nobn_init(), _precision(), _beta_sweep(),
+    _affine_sweep(), _affine_large(), _table1(), _table2(), _shifted(), _depth(), ANALYTIC)}
 
 
 def get_experiment(name: str) -> Experiment:
@@ -266,12 +279,13 @@ def get_experiment(name: str) -> Experiment:
 
 
 SCOREBOARD_EXPERIMENTS = ("headline", "beta_sweep", "affine_sweep", "table1", "table2",
-                          "shifted_tanh", "depth", "analytic", "pilot")
+                          "shifted_tanh", "depth", "analytic", "pilot", "rate_check")
 """The experiments whose runs the paper's claims are scored from (:mod:`bnswap.findings.claims`);
-the pilot scores no claim but qualifies the headline's (its rates may carry the gap)."""
+the pilot and the rate check score no claim but qualify the headline's (its rates may carry the
+gap)."""
 
 
 CPU_LONG_EXPERIMENTS = ("pilot", "headline", "nobn_init", "table2", "shifted_tanh", "beta_sweep",
-                        "affine_sweep")
+                        "affine_sweep", "rate_check")
 """The experiments the ``cpu_long`` profile is run for (the README's queue): the claims that need
 weight decay to act or the networks to fit. Table 1 and the depth sweep stay at ``cpu``."""

@@ -62,6 +62,12 @@ def test_best_rate_gap_pools_every_seed_recorded_at_each_orders_best_rate():
     assert best.accuracy["swap"].mean == pytest.approx(56.0)
     assert best.gap == pytest.approx(1.0)
     assert best.noise == pytest.approx(2 * math.sqrt(0.36 / 3 + 0.36))
+    # The rate check's seeds 1 and 2 join Convention's side (its seed 0 is the pilot's run).
+    check = fake_runs("rate_check", lambda run, spec: make_record(
+        spec, acc=[55.0, 54.4, 55.6][spec.seed]))
+    checked = best_rate_gap(runs, headline, extra=[check])
+    assert checked.accuracy["convention"].n == 3 and checked.gap == pytest.approx(1.0)
+    assert checked.noise == pytest.approx(2 * math.sqrt(0.36 / 3 + 0.36 / 3))
     # Without the headline the pilot's single seeds are all there is; no noise is measured.
     alone = best_rate_gap(runs, [])
     assert alone.accuracy["swap"].n == 1 and math.isnan(alone.noise)

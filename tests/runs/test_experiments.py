@@ -298,3 +298,17 @@ def test_readme_states_the_cpu_long_queue_it_runs() -> None:
                           readme)
     named = {n for c in commands for n in c.replace("\\", " ").split()}
     assert set(CPU_LONG_EXPERIMENTS) <= named
+
+
+@pytest.mark.parametrize("profile", ["cpu", "cpu_long"])
+def test_rate_check_is_convention_at_0_1_whose_seed_0_is_the_pilots_run(profile: str) -> None:
+    """Three seeds of Convention at 0.1 under every profile (the rules run it at 0.01 on both
+    CPU profiles); seed 0 is the pilot's Convention run at 0.1, so it shares that record."""
+    from bnswap.runs.experiments import EXPERIMENTS
+
+    specs = [spec for _, spec in EXPERIMENTS["rate_check"].expand(profile)]
+    assert [s.seed for s in specs] == [0, 1, 2]
+    assert {(s.order, s.lr, s.wd_gamma) for s in specs} == {("convention", 0.1, 5e-4)}
+    pilot = {(run.tags["order"], run.tags["lr"]): spec
+             for run, spec in EXPERIMENTS["pilot"].expand(profile)}
+    assert specs[0] == pilot[("convention", 0.1)]
