@@ -1,8 +1,9 @@
 """The book's figures drawn from records (matplotlib): per-layer metrics (Figures 3, 4, 9, 10, 13,
 14; fp32 against bf16_mixed), sweeps (Figures 5, 7, from :mod:`.sweep_plots`), captured
-distributions (Figures 1, 8), training dynamics (Figures 15-17), paper-against-ours bars and the depth panels (Table 7). Each
-function returns a :class:`matplotlib.figure.Figure` and accepts missing data: a panel without
-records shows a "not run" note instead of failing. Figure numbers refer to the paper.
+distributions (Figures 1, 8), training dynamics (Figures 15-17), paper-against-ours bars and the
+depth panels (Table 7). Each function returns a :class:`matplotlib.figure.Figure` and accepts
+missing data: a panel without records shows a "not run" note instead of failing. Figure numbers
+refer to the paper.
 """
 
 from __future__ import annotations
