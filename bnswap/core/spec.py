@@ -97,6 +97,11 @@ class RunSpec:
         """Multi-step schedule: ``lr * 0.1 ** (number of milestones <= epoch)`` (0-based epoch)."""
         return self.lr * 0.1 ** sum(epoch >= m for m in self.milestones)
 
+    def steps_per_epoch(self, images: int) -> int:
+        """Optimizer steps in one epoch over ``images`` training images: the full batches, and a
+        last, smaller batch unless it would hold a single image (BN needs two)."""
+        return images // self.batch_size + (images % self.batch_size >= 2)
+
     def replace(self, **changes: Any) -> "RunSpec":
         return replace(self, **changes)
 

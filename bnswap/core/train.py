@@ -173,7 +173,7 @@ def train(spec: RunSpec, data: ImageData, device: str | torch.device = "cpu",
     test_x, test_y = data.test_x.to(device), data.test_y.to(device)
     norm = Normalizer(data.mean, data.std, device)
     n = train_x.shape[0]
-    steps = n // spec.batch_size + (n % spec.batch_size >= 2)
+    steps = spec.steps_per_epoch(n)
 
     history: list[dict] = []
     start_epoch, elapsed = 0, 0.0

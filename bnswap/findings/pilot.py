@@ -98,8 +98,8 @@ def rule_shift(choices: Mapping[str, RateChoice]) -> RuleShift | None:
 @dataclass(frozen=True)
 class BestRateGap:
     """Swap - Convention with each order at its best pilot rate, on every seed the store holds
-    at that rate (the pilot's run is one; the headline's seeds are others where the headline
-    trains at that rate)."""
+    at that rate (the pilot's run is one; the headline's seeds, where the headline trains at that
+    rate, and the rate check's are others)."""
 
     rates: Mapping[str, float]
     """The best pilot rate of each order."""

@@ -170,9 +170,9 @@ def train_images(spec) -> int:
 
 
 def steps_per_epoch(spec) -> int:
-    """Optimizer steps in one epoch of ``spec`` (the trainer drops a last batch of one image)."""
-    n = train_images(spec.replace(epochs=1))
-    return n // spec.batch_size + (n % spec.batch_size >= 2)
+    """Optimizer steps in one epoch of ``spec`` (:meth:`RunSpec.steps_per_epoch` of the images one
+    epoch processes)."""
+    return spec.steps_per_epoch(train_images(spec.replace(epochs=1)))
 
 
 def decay_shrink(spec, wd: float) -> float:
@@ -180,7 +180,7 @@ def decay_shrink(spec, wd: float) -> float:
     parameter towards zero over the whole schedule, to first order (plain SGD multiplies it by
     1 - lr * wd each step; momentum enlarges every step by the same factor, so profiles compare
     alike). The weight-decay sweeps (Sections 4.2 and 5.3) need it large enough to act."""
-    return sum(steps_per_epoch(spec) * spec.lr_at(e) * wd for e in range(spec.epochs))
+    return steps_per_epoch(spec) * wd * sum(spec.lr_at(e) for e in range(spec.epochs))
 
 
 def sweep_shrink_markdown(name: str, tag: str, profiles: Sequence[str]) -> str:

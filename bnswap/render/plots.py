@@ -91,10 +91,14 @@ def layers_by_profile(groups: Mapping[str, Mapping[str, Sequence[dict]]], labels
             series[name] = by_label.get(label, [])
             styles[name] = {"linestyle": ("--", "-", ":", "-.")[i % 4]}
     fig = layer_lines(series, metric, styles=styles)
-    if fig.axes[0].get_legend() is not None:  # below the panel, one column per profile
-        fig.axes[0].legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2),
-                           ncol=len(groups))
+    _legend_below(fig.axes[0], ncol=len(groups))  # one column per profile
     return fig
+
+
+def _legend_below(ax: Axes, ncol: int) -> None:
+    """Move ``ax``'s legend (if it has one) below the panel, where a long one hides no data."""
+    if ax.get_legend() is not None:
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=ncol)
 
 
 def metric_panels(groups: Mapping[str, Sequence[dict]], metrics: Sequence[str] = ("saturation",
@@ -250,8 +254,7 @@ def activation_skewness(groups: Mapping[tuple[str, str], Sequence[dict]]) -> Fig
     cols = {name[(a, o)]: CYCLE[acts.index(a)] for a, o in groups}
     layer_lines(lines, "skewness", ax=ax1, styles=styles, colors=cols,
                 title="layer skewness (dashed: Convention, solid: Swap)")
-    if ax1.get_legend() is not None:  # six lines: below the panel, where it hides no data
-        ax1.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+    _legend_below(ax1, ncol=2)  # six lines
     return fig
 
 

@@ -280,16 +280,17 @@ def pilot_summary_markdown(runs: Runs, noise: float = math.nan,
             text += (f" ({side} the seed noise of a gap between two single-seed runs, about "
                      f"{noise:.1f} points)")
         text += "."
-        if best is not None and math.isfinite(best.gap) and math.isfinite(best.noise):
-            words = best_rate_words(best)
+        words = best_rate_words(best)
+        if words:
             text += " " + words[:1].upper() + words[1:] + "."
     return text + ended
 
 
-
-def best_rate_words(best: BestRateGap) -> str:
+def best_rate_words(best: BestRateGap | None) -> str:
     """Swap - Convention at each order's best pilot rate, on every seed recorded there, set
-    against the seed noise of that gap."""
+    against the seed noise of that gap ("" without a gap or a measured noise)."""
+    if best is None or not (math.isfinite(best.gap) and math.isfinite(best.noise)):
+        return ""
     n = {o: best.accuracy[o].n for o in ("swap", "convention")}
     side = "within" if within_bound(best.gap, best.noise) else "beyond"
     return (f"on every seed recorded at those best rates (Swap at {best.rates['swap']:g}, n="

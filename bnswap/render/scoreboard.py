@@ -98,11 +98,8 @@ def caveat(f: Finding) -> str:
             f"rate), Swap - Convention is {shift.with_rule:+.2f} points at these rates and "
             f"{shift.at_best:+.2f} with each order at its best rate (a shift beyond the "
             f"single-seed gap noise of {noise:.1f})")
-    best = f.values.get("best_rate")
-    if best is not None and math.isfinite(best.gap) and math.isfinite(best.noise):
-        text += "; " + best_rate_words(best)
-    return text
-
+    best = best_rate_words(f.values.get("best_rate"))
+    return f"{text}; {best}" if best else text
 
 
 def _swap_saturates(f: Finding) -> Words:

@@ -15,6 +15,14 @@ from ..findings.stats import correlation, fit_line
 from .figure import COLUMN_INCHES, CYCLE, METRIC_LABELS, new_figure, not_run
 
 
+def _setting_means(points: Sequence[SweepPoint], key: str) -> tuple[list[float], list[float]]:
+    """The swept settings of ``points`` in order, and the mean of ``key`` ("metric" or
+    "accuracy") over the points at each (several seeds share a setting)."""
+    settings = sorted({p.setting for p in points})
+    return settings, [float(np.mean([getattr(p, key) for p in points if p.setting == v]))
+                      for v in settings]
+
+
 def sweep_scatter(points: Sequence[SweepPoint], metric: str, setting_name: str,
                   title: str | None = None) -> Figure:
     """Accuracy against the layer-averaged ``metric``, one point per record coloured by the swept
@@ -55,10 +63,9 @@ def setting_lines(points: Sequence[SweepPoint], metric: str, setting_name: str) 
     if not points:
         not_run(ax)
         return fig
-    values = sorted({p.setting for p in points})
+    values, met = _setting_means(points, "metric")
+    acc = _setting_means(points, "accuracy")[1]
     pos = {v: i for i, v in enumerate(values)}
-    met = [np.mean([p.metric for p in points if p.setting == v]) for v in values]
-    acc = [np.mean([p.accuracy for p in points if p.setting == v]) for v in values]
     ax.plot(range(len(values)), met, "o-", color="#b35806", label=METRIC_LABELS.get(metric))
     ax.set_ylabel(f"average {METRIC_LABELS.get(metric, metric)}", color="#b35806")
     ax2 = ax.twinx()
@@ -85,11 +92,10 @@ def sweep_by_profile(points: Mapping[str, Sequence[SweepPoint]], metric: str,
         return fig
     pos = {v: i for i, v in enumerate(values)}
     for i, (profile, pts) in enumerate(points.items()):
-        settings = sorted({p.setting for p in pts})
         label = (f"{profile} ({len(pts)} run{'s' * (len(pts) != 1)})" if pts
                  else f"{profile} (not run)")
         for ax, key in zip(axes, ("metric", "accuracy")):
-            ys = [np.mean([getattr(p, key) for p in pts if p.setting == v]) for v in settings]
+            settings, ys = _setting_means(pts, key)
             ax.plot([pos[v] for v in settings], ys, "os^D"[i % 4] + "-",
                     color=CYCLE[i % len(CYCLE)], label=label)
     for ax, ylabel in zip(axes, (f"average {METRIC_LABELS.get(metric, metric)}",
