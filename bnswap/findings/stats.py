@@ -146,6 +146,12 @@ def within_bound(value: float, noise: float) -> bool:
     return math.isfinite(value) and math.isfinite(noise) and abs(value) <= noise
 
 
+def noise_side(value: float, noise: float, outside: str = "beyond") -> str:
+    """The word a sentence sets ``value`` against ``noise`` with: "within" when
+    :func:`within_bound` holds, else ``outside``."""
+    return "within" if within_bound(value, noise) else outside
+
+
 def noisy_contrast(terms: Sequence[tuple[float, Stat]], noise_sd: float) -> Contrast:
     """:func:`contrast`, with a standard error also when a term has a single seed.
 

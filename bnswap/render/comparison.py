@@ -9,7 +9,7 @@ from typing import Mapping, Sequence
 
 from ..findings.compare import NOISE_PAIR, headline_noise, seed_gap_noise, sweep_correlations
 from ..findings.records import Runs, accuracy, average_metric, average_skewness
-from ..findings.stats import NOISE_Z, Contrast, signed, within_bound, within_noise
+from ..findings.stats import NOISE_Z, Contrast, noise_side, signed, within_bound, within_noise
 from ..findings.verdicts import WEAK_R
 from .markdown import markdown_table
 
@@ -49,7 +49,7 @@ def describe_gap(ours: Contrast, paper_effect: float, unit: str = "points",
     if math.isfinite(ours.se):
         tail = f" (SE {ours.se:.{digits}f}, n={ours.n} seeds each)"
     elif math.isfinite(noise):
-        side = "within" if within_bound(ours.value, noise) else "outside"
+        side = noise_side(ours.value, noise, outside="outside")
         tail = (f"; {side} seed noise (±{noise:.{digits}f}, {NOISE_Z:g} SE, borrowing the "
                 f"headline pair's spread for the single-seed side)")
     else:

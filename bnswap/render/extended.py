@@ -14,7 +14,7 @@ from ..findings.paper import PAPER, paper
 from ..findings.records import (LEARNED_FRACTION, accuracy, average_metric, chance_loss,
                                 final_train_accuracy, final_train_loss, layer_profile, learned,
                                 shallow_layers)
-from ..findings.stats import contrast, signed, within_bound
+from ..findings.stats import contrast, noise_side, signed
 from ..findings.verdicts import SAME_LOSS
 from .comparison import describe_gap
 from .markdown import markdown_table
@@ -184,7 +184,7 @@ def shifted_tanh_markdown(tanh: dict[str, list[dict]], shifted: dict[str, list[d
                  "Convention what the Swap order does, the first gap should be much smaller "
                  "than the second.")
         if noise is not None and math.isfinite(noise):
-            where = "within" if within_bound(gap_shift.value, noise) else "beyond"
+            where = noise_side(gap_shift.value, noise)
             text += (f" The shifted gap is {where} the seed noise of a gap between two "
                      f"single-seed runs ({noise:.1f} points).")
     return text

@@ -14,7 +14,7 @@ from ..findings.paper import PAPER
 from ..findings.pilot import (BestRateGap, diverged, paper_rate, rate_choices, rule_rate,
                               rule_shift)
 from ..findings.records import Runs, configuration, final_accuracy, is_complete
-from ..findings.stats import within_bound
+from ..findings.stats import noise_side
 from ..runs.experiments import EXPERIMENTS
 from ..runs.profiles import PROFILES
 from .markdown import markdown_table
@@ -276,7 +276,7 @@ def pilot_summary_markdown(runs: Runs, noise: float = math.nan,
                  f"Swap minus Convention in the pilot would be {abs(shift.shift):.2f} points "
                  f"{'smaller' if shift.favoured == 'Swap' else 'larger'} than with the rule")
         if math.isfinite(noise):
-            side = "within" if within_bound(shift.shift, noise) else "beyond"
+            side = noise_side(shift.shift, noise)
             text += (f" ({side} the seed noise of a gap between two single-seed runs, about "
                      f"{noise:.1f} points)")
         text += "."
@@ -292,7 +292,7 @@ def best_rate_words(best: BestRateGap | None) -> str:
     if best is None or not (math.isfinite(best.gap) and math.isfinite(best.noise)):
         return ""
     n = {o: best.accuracy[o].n for o in ("swap", "convention")}
-    side = "within" if within_bound(best.gap, best.noise) else "beyond"
+    side = noise_side(best.gap, best.noise)
     return (f"on every seed recorded at those best rates (Swap at {best.rates['swap']:g}, n="
             f"{n['swap']}; Convention at {best.rates['convention']:g}, n={n['convention']}), "
             f"Swap - Convention is {best.gap:+.2f} points, {side} the seed noise of that gap "

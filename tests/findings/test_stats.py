@@ -85,6 +85,9 @@ def test_within_noise_edge_and_the_small_rules():
     # the same rule against a noise already in NOISE_Z standard errors
     assert St.within_bound(-2.0, 2.0) and not St.within_bound(2.0001, 2.0)
     assert not St.within_bound(0.1, math.nan) and not St.within_bound(math.nan, 2.0)
+    # and its word: an unmeasured noise never reads as "within"
+    assert [St.noise_side(v, 2.0) for v in (-2.0, 2.5)] == ["within", "beyond"]
+    assert St.noise_side(0.1, math.nan, outside="outside") == "outside"
     assert [A.shallow_layers(n) for n in (1, 3, 10, 15)] == [1, 1, 4, 5]  # ceil(n / 3)
     from bnswap.findings.records import early_epochs
 
