@@ -312,3 +312,17 @@ def test_rate_check_is_convention_at_0_1_whose_seed_0_is_the_pilots_run(profile:
     pilot = {(run.tags["order"], run.tags["lr"]): spec
              for run, spec in EXPERIMENTS["pilot"].expand(profile)}
     assert specs[0] == pilot[("convention", 0.1)]
+
+
+def test_readme_example_of_list_counts_the_headline_runs() -> None:
+    """The README's example of ``bnswap list``'s column ("N/N for the headline at the cpu
+    profile") is the headline's distinct run count there."""
+    import re
+    from pathlib import Path
+
+    from bnswap.runs.experiments import EXPERIMENTS
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    shown = re.search(r"`(\d+)/(\d+)` for the headline at the `cpu` profile", readme)
+    n = len({spec for _, spec in EXPERIMENTS["headline"].expand("cpu")})
+    assert shown and (int(shown[1]), int(shown[2])) == (n, n)
