@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from bnswap.core.registries import PRECISIONS
 from bnswap.core.spec import RunSpec
-from bnswap.runs.experiments import EXPERIMENTS, HYPERPARAMETERS, get_experiment, paper_spec
+from bnswap.runs.experiments import (CPU_LONG_EXPERIMENTS, EXPERIMENTS, HYPERPARAMETERS,
+                                     get_experiment, paper_spec)
 from bnswap.runs.profiles import PROFILES, get_profile
+
+README = Path(__file__).parents[2] / "README.md"
 
 # Cells read off the paper's Tables 3-6 (Appendix A.1): (lr, weight decay).
 PAPER_CELLS = {
@@ -285,12 +291,7 @@ def test_headline_configurations_elsewhere_share_the_headline_records(profile):
 def test_readme_states_the_cpu_long_queue_it_runs() -> None:
     """The README's cpu_long queue command names exactly CPU_LONG_EXPERIMENTS (the pilot on its
     own line first), and its count of distinct runs is theirs."""
-    import re
-    from pathlib import Path
-
-    from bnswap.runs.experiments import CPU_LONG_EXPERIMENTS, EXPERIMENTS
-
-    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    readme = README.read_text()
     specs = {spec for name in CPU_LONG_EXPERIMENTS
              for _, spec in EXPERIMENTS[name].expand("cpu_long")}
     assert re.search(rf"Table 2 and shifted Tanh\) are {len(specs)} distinct runs", readme)
@@ -304,8 +305,6 @@ def test_readme_states_the_cpu_long_queue_it_runs() -> None:
 def test_rate_check_is_convention_at_0_1_whose_seed_0_is_the_pilots_run(profile: str) -> None:
     """Three seeds of Convention at 0.1 under every profile (the rules run it at 0.01 on both
     CPU profiles); seed 0 is the pilot's Convention run at 0.1, so it shares that record."""
-    from bnswap.runs.experiments import EXPERIMENTS
-
     specs = [spec for _, spec in EXPERIMENTS["rate_check"].expand(profile)]
     assert [s.seed for s in specs] == [0, 1, 2]
     assert {(s.order, s.lr, s.wd_gamma) for s in specs} == {("convention", 0.1, 5e-4)}
@@ -317,12 +316,7 @@ def test_rate_check_is_convention_at_0_1_whose_seed_0_is_the_pilots_run(profile:
 def test_readme_example_of_list_counts_the_headline_runs() -> None:
     """The README's example of ``bnswap list``'s column ("N/N for the headline at the cpu
     profile") is the headline's distinct run count there."""
-    import re
-    from pathlib import Path
-
-    from bnswap.runs.experiments import EXPERIMENTS
-
-    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    readme = README.read_text()
     shown = re.search(r"`(\d+)/(\d+)` for the headline at the `cpu` profile", readme)
     n = len({spec for _, spec in EXPERIMENTS["headline"].expand("cpu")})
     assert shown and (int(shown[1]), int(shown[2])) == (n, n)
