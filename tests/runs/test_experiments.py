@@ -12,8 +12,15 @@ from bnswap.core.spec import RunSpec
 from bnswap.runs.experiments import (CPU_LONG_EXPERIMENTS, EXPERIMENTS, HYPERPARAMETERS,
                                      get_experiment, paper_spec)
 from bnswap.runs.profiles import PROFILES, get_profile
+from bnswap.runs.results import Store
 
 README = Path(__file__).parents[2] / "README.md"
+
+
+def cpu_long_queue() -> set[RunSpec]:
+    """The distinct runs of the README's cpu_long queue (``CPU_LONG_EXPERIMENTS``)."""
+    return {spec for name in CPU_LONG_EXPERIMENTS
+            for _, spec in EXPERIMENTS[name].expand("cpu_long")}
 
 # Cells read off the paper's Tables 3-6 (Appendix A.1): (lr, weight decay).
 PAPER_CELLS = {
@@ -292,9 +299,8 @@ def test_readme_states_the_cpu_long_queue_it_runs() -> None:
     """The README's cpu_long queue command names exactly CPU_LONG_EXPERIMENTS (the pilot on its
     own line first), and its count of distinct runs is theirs."""
     readme = README.read_text()
-    specs = {spec for name in CPU_LONG_EXPERIMENTS
-             for _, spec in EXPERIMENTS[name].expand("cpu_long")}
-    assert re.search(rf"Table 2 and shifted Tanh\) are {len(specs)} distinct runs", readme)
+    runs = len(cpu_long_queue())
+    assert re.search(rf"Table 2 and shifted Tanh\) are {runs} distinct runs", readme)
     commands = re.findall(r"python -m bnswap experiment ([a-z0-9_ \\\n]+?)\s+--profile cpu_long",
                           readme)
     named = {n for c in commands for n in c.replace("\\", " ").split()}
@@ -325,10 +331,8 @@ def test_readme_example_of_list_counts_the_headline_runs() -> None:
 def test_readme_says_the_cpu_long_queue_is_recorded_only_when_it_is() -> None:
     """The README calls the cpu_long queue 'all recorded' exactly when every one of its runs has a
     record in the repository's store (a spec change that moved a key breaks this, as it should)."""
-    store = README.parent / "results"
-    missing = sorted({spec.key() for name in CPU_LONG_EXPERIMENTS
-                      for _, spec in EXPERIMENTS[name].expand("cpu_long")
-                      if not (store / f"{spec.key()}.json").is_file()})
+    store = Store(README.parent / "results")
+    missing = sorted(spec.key() for spec in cpu_long_queue() if not store.exists(spec))
     claimed = "distinct runs, all recorded" in README.read_text()
     assert claimed == (not missing), (
         f"README says all recorded: {claimed}; runs without a record: {len(missing)} {missing[:3]}")
